@@ -1,0 +1,82 @@
+"""ConText-style context of a sign mention: negated, historical, family, hypothetical.
+
+A cue applies to mentions in its own clause: forward cues to mentions after them,
+backward cues to mentions before them. Clauses end at sentence breaks and at termination
+words ("but", "and my"...). This is the algorithm of Chapman et al.'s ConText, the one
+medspaCy implements, kept small and data-driven; see BENCHMARKS.md for the comparison
+with medspaCy on our utterance corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from intents.model import ContextCues, CueSet
+from intents.patterns import compile_phrases
+
+Context = Literal["present", "negated", "historical", "family", "hypothetical", "uncertain"]
+
+# "I" between a family cue and the mention means the person speaks of herself again:
+# "my mum says I have a fever".
+_FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|me|myself)(?![a-z])")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    forward: re.Pattern | None
+    backward: re.Pattern | None
+    pseudo: re.Pattern | None
+
+    @classmethod
+    def of(cls, cues: CueSet) -> "_Cues":
+        return cls(
+            forward=compile_phrases(cues.forward + cues.both),
+            backward=compile_phrases(cues.backward + cues.both),
+            pseudo=compile_phrases(cues.pseudo),
+        )
+
+
+class ContextRules:
+    def __init__(self, cues: ContextCues):
+        self._termination = compile_phrases(cues.terminations + ["\\."])
+        self._kinds: list[tuple[Context, _Cues]] = [
+            ("hypothetical", _Cues.of(cues.hypothetical)),
+            ("historical", _Cues.of(cues.historical)),
+            ("family", _Cues.of(cues.family)),
+            ("negated", _Cues.of(cues.negated)),
+            ("uncertain", _Cues.of(cues.uncertain)),
+        ]
+
+    def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Character bounds of the clause around text[start:end]."""
+        left, right = 0, len(text)
+        for m in self._termination.finditer(text):
+            if m.end() <= start:
+                left = m.end()
+            elif m.start() >= end:
+                right = m.start()
+                break
+        return left, right
+
+    def of_mention(self, text: str, start: int, end: int) -> tuple[Context, tuple[int, int] | None]:
+        """The context of the mention at text[start:end], and the span of the cue that set it."""
+        left, right = self.clause(text, start, end)
+        before, after = text[left:start], text[end:right]
+        for kind, cues in self._kinds:
+            if cues.pseudo is not None:
+                before = cues.pseudo.sub(lambda m: " " * len(m.group()), before)
+                after = cues.pseudo.sub(lambda m: " " * len(m.group()), after)
+            if cues.forward is not None:
+                hits = list(cues.forward.finditer(before))
+                if kind == "family":
+                    hits = [h for h in hits if not _FIRST_PERSON.search(before[h.end():])]
+                if hits:
+                    h = hits[-1]
+                    return kind, (left + h.start(), left + h.end())
+            if cues.backward is not None:
+                h = cues.backward.search(after)
+                if h:
+                    return kind, (end + h.start(), end + h.end())
+        return "present", None

@@ -1,0 +1,298 @@
+"""Slot-filling dialogue manager: one open question, then red-flag questions, then advice.
+
+`Dialogue.start` and `Dialogue.turn` take a `DialogueState` and return a new one whose
+`last_reply` is what to say. The state is plain data, so any store can keep it between
+turns and a restarted service continues where it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import RED_FLAG_SLOTS, DialogueState, Reply, Triage, Understanding, Urgency
+from intents.advice import render
+from intents.model import InteractionModel, Question, Wording, load
+from intents.triage import assess
+from intents.understanding import Understander, default_understander
+
+OPEN, WEEKS = "open", "weeks"
+SINGLE = "slot:"  # pending id of a one-slot question: "slot:fever"
+# Not understood this many times in a row: a yes/no question counts as unsure (rule 5,
+# the conservative choice), the weeks question is given up.
+MAX_MISUNDERSTOOD = 3
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The next question: its pending id, the slots it is about, and its words."""
+
+    pending: str
+    slots: list[str]
+    wording: Wording
+    expecting: str
+
+
+class Dialogue:
+    def __init__(
+        self,
+        model: InteractionModel | None = None,
+        emergency_number: str = "911",
+        understander: Understander | None = None,
+    ):
+        self.model = model or load()
+        self.emergency_number = emergency_number
+        self.understand = understander or default_understander()
+        self._q = self.model.questions
+
+    # --- public --------------------------------------------------------------------
+
+    def start(self, session_id: str, weeks: int | None = None) -> DialogueState:
+        state = DialogueState(session_id=session_id, weeks=weeks)
+        greeting = self._text(self._q.greeting)
+        return self._ask(state, self._open_ask(), [greeting])
+
+    def turn(self, state: DialogueState, text: str) -> DialogueState:
+        state = state.model_copy(deep=True)
+        state.turns += 1
+        expecting = state.last_reply.expecting if state.last_reply else None
+        u = self.understand(text, expecting, state.pending_slots)
+        if state.done:
+            return self._after_done(state, u)
+        if u.command:
+            return self._command(state, u.command)
+        return self._answer(state, u)
+
+    def count_questions(self, weeks: int | None = None) -> int:
+        """Questions asked (open question included) when every answer is "no"."""
+        state = self.start("count", weeks)
+        asked = 1
+        while not state.done:
+            reply = state.last_reply
+            answer = "I don't know" if reply.expecting == "weeks" else "no"
+            state = self.turn(state, answer)
+            asked += 0 if state.done else 1
+        return asked
+
+    # --- turns ---------------------------------------------------------------------
+
+    def _command(self, state: DialogueState, command: str) -> DialogueState:
+        phrases = self._q.phrases
+        if command == "start_over":
+            fresh = self.start(state.session_id)
+            fresh.last_reply.say = self._text(phrases["start_over"]) + " " + fresh.last_reply.say
+            return fresh
+        if command == "stop":
+            state.stopped = True
+            return self._finish(state, [phrases["stopped"]])
+        ask = self._pending_ask(state)
+        if command == "repeat":
+            return self._ask(state, ask, [], plain=state.rephrased)
+        if command == "clarify":
+            return self._ask(state, ask, [], plain=True)
+        return self._ask(state, ask, [phrases["help"]], plain=state.rephrased)
+
+    def _answer(self, state: DialogueState, u: Understanding) -> DialogueState:
+        phrases = self._q.phrases
+        said: list[str] = []
+        before = dict(state.slots)
+        self._apply_signs(state, u)
+        if u.weeks is not None:
+            state.weeks = u.weeks
+        if self._is_emergency(state):
+            return self._finish(state, [phrases["emergency_now"]])
+
+        pending = state.pending
+        progressed = state.slots != before or u.weeks is not None
+        if pending == OPEN:
+            if u.out_of_scope in ("not_pregnant", "not_back") and not progressed and state.misunderstood == 0:
+                state.misunderstood += 1
+                return self._ask(state, self._open_ask(), [phrases[u.out_of_scope]])
+            said.append(phrases["thanks_open"])
+        elif pending == WEEKS:
+            if u.weeks is None:
+                state.weeks_tries += 1
+                if u.answer == "unsure" or state.weeks_tries >= MAX_MISUNDERSTOOD - 1:
+                    said.append(phrases["weeks_unknown"])
+                else:
+                    reason = "weeks_out_of_range" if u.weeks_out_of_range else "not_understood_weeks"
+                    return self._ask(state, self._pending_ask(state), [phrases[reason]], plain=True)
+        else:
+            outcome = self._yes_no(state, u, progressed)
+            if isinstance(outcome, DialogueState):
+                return outcome
+            said += outcome
+        if self._is_emergency(state):
+            return self._finish(state, said + [phrases["emergency_now"]])
+        return self._next(state, said)
+
+    def _yes_no(self, state: DialogueState, u: Understanding, progressed: bool) -> list[str] | DialogueState:
+        """Apply the answer to the pending question; a state when the question is asked again."""
+        phrases = self._q.phrases
+        remaining = [s for s in state.pending_slots if state.slots[s] is None]
+        if not remaining:
+            return []
+        answer = u.answer
+        if answer is None and any(u.signs.get(s) == "unsure" for s in remaining):
+            answer = "unsure"
+        if answer == "no":
+            for s in remaining:
+                state.slots[s] = "no"
+            return []
+        if answer == "yes":
+            if len(remaining) == 1:
+                state.slots[remaining[0]] = "yes"
+                return []
+            if len(remaining) < len(state.pending_slots):
+                return []  # part of the group was named; the rest is asked one by one
+            state.split_groups.append(state.pending)
+            return [phrases["follow_up_intro"]]
+        if answer == "unsure":
+            if not state.rephrased:
+                state.rephrased = True
+                return self._ask(state, self._pending_ask(state), [], plain=True)
+            if len(remaining) == 1:
+                state.slots[remaining[0]] = "unsure"
+                return [phrases["counted_unsure"]]
+            state.split_groups.append(state.pending)
+            return [phrases["follow_up_intro"]]
+        if progressed:
+            return []  # a sign was named instead of yes/no; ask what is still unknown
+        state.misunderstood += 1
+        if u.out_of_scope:
+            key = {"question": "question_answer"}.get(u.out_of_scope, u.out_of_scope)
+            return self._ask(state, self._pending_ask(state), [phrases[key]], plain=state.rephrased)
+        if state.misunderstood >= MAX_MISUNDERSTOOD:
+            for s in remaining:
+                state.slots[s] = "unsure"
+            return [phrases["counted_misheard"]]
+        plain = state.misunderstood >= 2 or state.rephrased
+        return self._ask(state, self._pending_ask(state), [phrases["not_understood"]], plain=plain)
+
+    def _after_done(self, state: DialogueState, u: Understanding) -> DialogueState:
+        phrases = self._q.phrases
+        if u.command == "start_over":
+            return self._command(state, "start_over")
+        before = assess(self.model.rules, state.slots, state.weeks)
+        self._apply_signs(state, u)
+        if u.weeks is not None and state.weeks is None:
+            state.weeks = u.weeks
+        after = assess(self.model.rules, state.slots, state.weeks)
+        if (after.urgency, after.reasons, after.conditions) != (before.urgency, before.reasons, before.conditions):
+            return self._finish(state, [phrases["new_sign"]])  # rule 6 holds after the advice too
+        reply = state.last_reply.model_copy(deep=True)
+        advice = reply.triage.advice if reply.triage else ""
+        reply.say = advice + " " + self._text(phrases["finished_offer"])
+        reply.transcript = None
+        state.last_reply = reply
+        return state
+
+    # --- slots ---------------------------------------------------------------------
+
+    @staticmethod
+    def _apply_signs(state: DialogueState, u: Understanding) -> None:
+        """Rule 6: a sign named at any time fills its slot; a present sign is never undone."""
+        for slot, value in u.signs.items():
+            current = state.slots.get(slot)
+            if value == "yes":
+                state.slots[slot] = "yes"
+            elif value == "no" and current is None:
+                state.slots[slot] = "no"
+
+    def _is_emergency(self, state: DialogueState) -> bool:
+        return assess(self.model.rules, state.slots, state.weeks).urgency is Urgency.emergency
+
+    # --- questions -----------------------------------------------------------------
+
+    def _open_ask(self) -> Ask:
+        return Ask(OPEN, [], self._q.open, "free_text")
+
+    def _askable(self, q: Question, state: DialogueState) -> bool:
+        for slot, values in q.only_if.items():
+            if state.slots.get(slot) not in values:
+                return False
+        if q.from_weeks is not None and state.weeks is not None and state.weeks < q.from_weeks:
+            return False
+        return True
+
+    def _next_ask(self, state: DialogueState) -> Ask | None:
+        for q in self._q.questions:
+            if q.kind == "weeks":
+                if state.weeks is None and state.weeks_tries == 0 and state.pending != WEEKS:
+                    return Ask(WEEKS, ["weeks"], self._q.weeks, "weeks")
+                continue
+            if not self._askable(q, state):
+                continue
+            unknown = [s for s in q.slots if state.slots[s] is None]
+            if not unknown:
+                continue
+            if len(q.slots) > 1 and len(unknown) == len(q.slots) and q.id not in state.split_groups:
+                return Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+            return self._single(unknown[0])
+        return None
+
+    def _single(self, slot: str) -> Ask:
+        return Ask(SINGLE + slot, [slot], self._q.slot_questions[slot], "yes_no")
+
+    def _pending_ask(self, state: DialogueState) -> Ask:
+        if state.pending == OPEN:
+            return self._open_ask()
+        if state.pending == WEEKS:
+            return Ask(WEEKS, ["weeks"], self._q.weeks, "weeks")
+        if state.pending.startswith(SINGLE):
+            return self._single(state.pending[len(SINGLE):])
+        q = self.model.question(state.pending)
+        if len(q.slots) == 1 and not q.say:
+            return self._single(q.slots[0])
+        return Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+
+    def _next(self, state: DialogueState, said: list[str]) -> DialogueState:
+        if state.pending == WEEKS and state.weeks_tries == 0:
+            state.weeks_tries = 1  # asked once; not asked again
+        ask = self._next_ask(state)
+        if ask is None:
+            return self._finish(state, said)
+        state.rephrased = False
+        state.misunderstood = 0
+        return self._ask(state, ask, said)
+
+    # --- replies -------------------------------------------------------------------
+
+    def _text(self, text: str) -> str:
+        return " ".join(text.replace("{emergency_number}", self.emergency_number).split())
+
+    def _slots_view(self, state: DialogueState) -> dict:
+        view: dict = {s: state.slots.get(s) for s in RED_FLAG_SLOTS}
+        view["weeks"] = state.weeks
+        return view
+
+    def _ask(self, state: DialogueState, ask: Ask, said: list[str], plain: bool = False) -> DialogueState:
+        question = ask.wording.plain if plain else ask.wording.say
+        state.pending, state.pending_slots = ask.pending, list(ask.slots)
+        state.last_question = question
+        text = " ".join(self._text(p) for p in said + [question] if p)
+        state.last_reply = Reply(
+            session_id=state.session_id,
+            say=text,
+            asking=[] if ask.pending == OPEN else list(ask.slots),
+            expecting=ask.expecting,
+            done=False,
+            slots=self._slots_view(state),
+        )
+        return state
+
+    def _finish(self, state: DialogueState, said: list[str]) -> DialogueState:
+        result = assess(self.model.rules, state.slots, state.weeks)
+        advice = render(self.model.advice, result, self.emergency_number, stopped=state.stopped)
+        state.done = True
+        state.pending, state.pending_slots = None, []
+        text = " ".join(self._text(p) for p in said + [advice] if p)
+        state.last_reply = Reply(
+            session_id=state.session_id,
+            say=text,
+            asking=[],
+            expecting=None,
+            done=True,
+            slots=self._slots_view(state),
+            triage=Triage(urgency=result.urgency, reasons=result.reasons, advice=advice),
+        )
+        return state

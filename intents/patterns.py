@@ -1,0 +1,93 @@
+"""Text normalisation and phrase patterns shared by every part of understanding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+_MACRO = re.compile(r"\{(\w+)\}")
+
+_CONTRACTIONS = [
+    (r"\bcan'?t\b", "can not"),
+    (r"\bcannot\b", "can not"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bshan'?t\b", "shall not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(\w+)n't\b", r"\1 not"),  # don't, isn't, haven't, didn't, doesn't...
+    (r"\bi'?m\b", "i am"),
+    (r"\bim\b", "i am"),
+    (r"\bit'?s\b", "it is"),
+    (r"\bthat'?s\b", "that is"),
+    (r"\bthere'?s\b", "there is"),
+    (r"\bwhat'?s\b", "what is"),
+    (r"\blet'?s\b", "let us"),
+    (r"\b(i|you|we|they)'ve\b", r"\1 have"),
+    (r"\b(i|you|we|they|she|he)'ll\b", r"\1 will"),
+    (r"\b(i|you|we|they|she|he)'d\b", r"\1 would"),
+    (r"\b(you|we|they)'re\b", r"\1 are"),
+    (r"\b(she|he)'s\b", r"\1 is"),
+    (r"\bive\b", "i have"),
+    (r"\bidk\b", "i do not know"),
+    (r"\bdunno\b", "do not know"),
+    (r"\bpls\b|\bplz\b", "please"),
+]
+_CONTRACTIONS = [(re.compile(a), b) for a, b in _CONTRACTIONS]
+# "dont", "havent", "isnt", typed without the apostrophe
+_BARE_NOT = re.compile(r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|must|need)nt\b")
+
+# Sentence breaks survive normalisation as " . " so that context cues stop at them.
+_BREAK = re.compile(r"[.!?;:\n]+")
+_COMMA = re.compile(r"\s*,+\s*")
+_NON_WORD = re.compile(r"[^a-z0-9., ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, expand contractions, drop punctuation; keep sentence breaks as " . " and commas as " , "."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("\u2019", "'").replace("`", "'").replace("\u2018", "'")
+    text = _BARE_NOT.sub(r"\1 not", text)
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    # decimals such as 38.5 or 100.4 keep their point; other dots are breaks
+    text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
+    text = _BREAK.sub(" . ", text)
+    text = text.replace("'", " ").replace("-", " ")
+    text = _NON_WORD.sub(" ", text)
+    text = _COMMA.sub(" , ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def digits(text: str) -> str:
+    """Number words as digits ("twenty eight" -> "28"), on already normalised text."""
+    try:
+        return alpha2digit(text, "en", threshold=0)
+    except Exception:  # text2num can fail on odd number sequences; the words still read
+        return text
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    for _ in range(5):  # macros may use macros; a few rounds are enough for ours
+        expanded = _MACRO.sub(lambda m: macros[m.group(1)], pattern)
+        if expanded == pattern:
+            return expanded
+        pattern = expanded
+    return pattern
+
+
+def compile_phrases(phrases: list[str] | tuple[str, ...], macros: dict[str, str] | None = None) -> re.Pattern | None:
+    """One alternation of all phrases, matched on word boundaries; None when empty."""
+    if not phrases:
+        return None
+    parts = [expand_macros(p, macros or {}) for p in phrases]
+    # longest alternatives first so "i do not think so" wins over "i do not"
+    parts.sort(key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![a-z0-9])")
+
+
+@lru_cache(maxsize=256)
+def compile_cached(phrases: tuple[str, ...], macros_key: tuple[tuple[str, str], ...] = ()) -> re.Pattern | None:
+    return compile_phrases(list(phrases), dict(macros_key))

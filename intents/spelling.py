@@ -1,0 +1,85 @@
+"""Typo tolerance for typed text: unknown words are mapped to a close vocabulary word.
+
+Only words of the skill's own vocabulary are targets, so correction can never invent a
+symptom out of an ordinary word that is far from every symptom word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from intents.model import Vocabulary
+
+_WORD = re.compile(r"[a-z]+")
+# Common words that sit one edit away from a vocabulary word and must stay as typed.
+_KEEP = frozenset(
+    """feeding breeding reading leading needing heading weeding sending spending ending
+    bleeps fill will well wall tell fell feel fall hall call tall sell bell ball
+    later water wafer hater paper pater tiny tine time tile tide side wide ride hide
+    wait wail mail nail pail tail sail rail fail main pain rain gain vain
+    lower power tower mower cower bower sower
+    your four hour pour tour sour
+    worse horse nurse purse curse verse
+    cramped camping damping stamping clamping
+    baby maby babe bake
+    back pack rack sack tack lack hack jack
+    pregnant pregnancy pregnancies weeks week months month trimester
+    """.split()
+)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance, giving up (limit + 1) once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2 = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class SpellingCorrector:
+    def __init__(self, words: set[str]):
+        self._words = frozenset(words) | _KEEP
+        self._by_first: dict[str, list[str]] = {}
+        for w in words:
+            if len(w) >= 4:
+                self._by_first.setdefault(w[0], []).append(w)
+
+    @classmethod
+    def from_vocabulary(cls, vocab: Vocabulary) -> "SpellingCorrector":
+        texts = list(vocab.macros.values())
+        for phrases in vocab.answers.values():
+            texts += phrases
+        for signs in vocab.signs.values():
+            texts += signs.present + signs.absent + signs.exclude
+        for cues in (vocab.context.negated, vocab.context.historical, vocab.context.family,
+                     vocab.context.hypothetical, vocab.context.uncertain):
+            texts += cues.forward + cues.backward + cues.both + cues.pseudo
+        words = {w for t in texts for w in _WORD.findall(t) if len(w) >= 3}
+        return cls(words)
+
+    @lru_cache(maxsize=4096)
+    def word(self, token: str) -> str:
+        if len(token) < 5 or token in self._words or not token.isalpha():
+            return token
+        limit = 1 if len(token) < 8 else 2
+        best, best_d = token, limit + 1
+        for cand in self._by_first.get(token[0], ()):
+            d = _distance(token, cand, limit)
+            if d < best_d:
+                best, best_d = cand, d
+        return best
+
+    def correct(self, text: str) -> str:
+        return " ".join(self.word(t) for t in text.split(" "))

@@ -1,0 +1,168 @@
+"""From one utterance to an `Understanding`: answer, red-flag signs, weeks, command.
+
+Pure: text in, decisions out. Built once from the interaction model (`Understander`),
+then called for every turn.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from models import Understanding
+from intents.context import ContextRules
+from intents.model import InteractionModel, load
+from intents.patterns import compile_phrases, normalise
+from intents.spelling import SpellingCorrector
+from intents.weeks import find_weeks
+
+Span = tuple[int, int]
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _blank(text: str, pattern: re.Pattern | None) -> str:
+    """Replace matches with spaces, keeping every other offset where it was."""
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: " " * len(m.group()), text)
+
+
+class _SignPatterns:
+    def __init__(self, present, absent, exclude):
+        self.present, self.absent, self.exclude = present, absent, exclude
+
+
+class Understander:
+    def __init__(self, model: InteractionModel):
+        vocab = model.vocabulary
+        macros = vocab.macros
+        self._context = ContextRules(vocab.context)
+        self._signs = {
+            slot: _SignPatterns(
+                compile_phrases(p.present, macros),
+                compile_phrases(p.absent, macros),
+                compile_phrases(p.exclude, macros),
+            )
+            for slot, p in vocab.signs.items()
+        }
+        self._implies = list(vocab.implies)
+        self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
+        cmds = vocab.commands
+        courtesy = f"(?:{cmds.courtesy} )*"
+        self._commands = {
+            name: re.compile(
+                rf"^(?:, )?{courtesy}(?:{'|'.join(getattr(cmds, name))})(?: {cmds.courtesy})*(?: [.,])*$"
+            )
+            for name in ("stop", "start_over", "help", "clarify", "repeat")
+        }
+        scope = vocab.out_of_scope
+        self._not_pregnant = compile_phrases(scope.not_pregnant, macros)
+        self._not_back = compile_phrases(scope.not_back, macros)
+        self._back_words = re.compile(rf"(?<![a-z]){scope.back_words}(?![a-z])")
+        self._question = re.compile(scope.question)
+        self._spelling = SpellingCorrector.from_vocabulary(vocab)
+
+    # --- parts ---------------------------------------------------------------------
+
+    def command(self, text: str):
+        bare = text.strip(" .,")
+        if not bare or len(bare) > 60:
+            return None
+        for name, pattern in self._commands.items():
+            if pattern.match(bare):
+                return name
+        return None
+
+    def signs(self, text: str) -> tuple[dict[str, str], list[Span]]:
+        """Signs mentioned, with their value, and the spans that express them."""
+        found: dict[str, set[str]] = {}
+        spans: list[Span] = []
+        for slot, patterns in self._signs.items():
+            searchable = _blank(text, patterns.exclude)
+            for value, pattern in (("yes", patterns.present), ("no", patterns.absent)):
+                if pattern is None:
+                    continue
+                for m in pattern.finditer(searchable):
+                    context, cue = self._context.of_mention(text, m.start(), m.end())
+                    if context in ("hypothetical", "historical", "family"):
+                        continue
+                    spans.append(m.span())
+                    if cue:
+                        spans.append(cue)
+                    if context == "negated":
+                        found.setdefault(slot, set()).add("no")
+                    elif context == "uncertain":
+                        found.setdefault(slot, set()).add("unsure" if value == "yes" else "no")
+                    else:
+                        found.setdefault(slot, set()).add(value)
+        # safety first: any present mention wins over a negated one of the same sign
+        signs = {}
+        for slot, values in found.items():
+            signs[slot] = "yes" if "yes" in values else "unsure" if "unsure" in values else "no"
+        for cause, effect in self._implies:
+            if signs.get(cause) == "yes":
+                signs[effect] = "yes"
+            if signs.get(effect) == "no" and cause not in signs:
+                signs[cause] = "no"
+        return signs, spans
+
+    def answer(self, text: str, taken: list[Span]):
+        """yes / no / unsure, ignoring words that belong to a sign mention."""
+        hits: list[tuple[Span, str]] = []
+        for answer, pattern in self._answers.items():
+            for m in pattern.finditer(text):
+                if not any(_overlaps(m.span(), t) for t in taken):
+                    hits.append((m.span(), answer))
+        # a longer phrase beats the one it contains: "i have not" is not "i have"
+        kept = [
+            (span, a)
+            for span, a in hits
+            if not any(
+                o_span != span and o_span[0] <= span[0] and span[1] <= o_span[1] and o_a != a
+                for o_span, o_a in hits
+            )
+        ]
+        classes = {a for _, a in kept}
+        if "unsure" in classes or {"yes", "no"} <= classes:
+            return "unsure"  # a contradiction is asked again, never guessed
+        return next(iter(classes), None)
+
+    def out_of_scope(self, raw: str, text: str):
+        if self._not_pregnant and self._not_pregnant.search(text):
+            return "not_pregnant"
+        if self._not_back and self._not_back.search(text) and not self._back_words.search(text):
+            return "not_back"
+        if raw.rstrip().endswith("?") or self._question.match(text):
+            return "question"
+        return None
+
+    # --- whole utterance -----------------------------------------------------------
+
+    def __call__(self, raw: str, expecting: str | None = None, asking: list[str] | None = None) -> Understanding:
+        text = self._spelling.correct(normalise(raw))
+        command = self.command(text)
+        if command:
+            return Understanding(command=command)
+        signs, taken = self.signs(text)
+        weeks, out_of_range = find_weeks(text, expecting == "weeks")
+        answer = self.answer(text, taken) if expecting in ("yes_no", "weeks") else None
+        if expecting == "weeks" and answer != "unsure":
+            answer = None  # "yes" to "how many weeks?" tells nothing; "I don't know" does
+        result = Understanding(
+            answer=answer, signs=signs, weeks=weeks, weeks_out_of_range=out_of_range
+        )
+        if not (result.answer or result.signs or result.weeks or out_of_range):
+            result.out_of_scope = self.out_of_scope(raw, text)
+        return result
+
+
+@lru_cache(maxsize=1)
+def default_understander() -> Understander:
+    return Understander(load())
+
+
+def understand(text: str, expecting: str | None = None, asking: list[str] | None = None) -> Understanding:
+    return default_understander()(text, expecting, asking)

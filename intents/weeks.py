@@ -1,0 +1,61 @@
+"""Weeks of pregnancy from an utterance: "twelve weeks", "28 wks", "about seven months"."""
+
+from __future__ import annotations
+
+import re
+
+from models import MAX_WEEKS, MIN_WEEKS
+from intents.patterns import digits
+
+WEEKS_PER_MONTH = 4.3
+
+_NUMBER = r"(\d+(?: point \d+)?)"
+_HALF = r"(?: and (?:a )?half)?"
+_WEEKS = re.compile(rf"{_NUMBER}{_HALF} ?(?:weeks?|wks?|wk|w)(?![a-z])")
+_WEEK_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) week")
+_MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?![a-z])")
+_MONTH_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) month")
+_BARE = re.compile(rf"(?<![a-z0-9]){_NUMBER}(?![a-z0-9])")
+# "for 3 weeks", "2 weeks ago": a duration of the pain, not the pregnancy
+_DURATION_BEFORE = re.compile(r"(?:for|past|last|than|over the|since|every|in the last|couple of|few) (?:about |around |almost |nearly |over |the )?$")
+_DURATION_AFTER = re.compile(r"^ ?(?:ago|now or|straight|in a row|of (?:pain|this|back pain|it))")
+# in free text a number of weeks counts only when it is about the pregnancy
+_PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
+
+
+def _value(match: re.Match) -> float:
+    number = float(match.group(1).replace(" point ", "."))
+    return number + (0.5 if "half" in match.group(0) else 0)
+
+
+def find_weeks(text: str, expecting_weeks: bool) -> tuple[int | None, bool]:
+    """(weeks, out_of_range). Months are converted at 4.3 weeks a month."""
+    text = digits(text)
+    candidates: list[tuple[re.Match, float]] = []
+    for m in _WEEKS.finditer(text):
+        candidates.append((m, _value(m)))
+    for m in _WEEK_ORDINAL.finditer(text):
+        candidates.append((m, float(m.group(1))))
+    for m in _MONTHS.finditer(text):
+        candidates.append((m, _value(m) * WEEKS_PER_MONTH))
+    for m in _MONTH_ORDINAL.finditer(text):
+        candidates.append((m, (float(m.group(1)) - 0.5) * WEEKS_PER_MONTH))
+    for m, weeks in sorted(candidates, key=lambda c: c[0].start()):
+        before, after = text[: m.start()], text[m.end():]
+        if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after):
+            continue
+        if not expecting_weeks and not (_PREGNANCY_BEFORE.search(before) or re.match(r"^ ?(?:pregnant|along|gestation|into)", after)):
+            continue
+        return _checked(weeks)
+    if expecting_weeks:
+        numbers = list(_BARE.finditer(text))
+        if len(numbers) == 1:
+            return _checked(float(numbers[0].group(1).replace(" point ", ".")))
+    return None, False
+
+
+def _checked(weeks: float) -> tuple[int | None, bool]:
+    rounded = int(weeks + 0.5)
+    if MIN_WEEKS <= rounded <= MAX_WEEKS:
+        return rounded, False
+    return None, True

@@ -1,0 +1,137 @@
+"""Pydantic types shared by every layer: slots, urgency, replies, triage, requests.
+
+The slot ids and urgency levels are fixed by the clinical contract (shared/spec/triage.md);
+the acceptance tests address them by these exact names.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RED_FLAG_SLOTS: tuple[str, ...] = (
+    "heavy_bleeding",
+    "saddle_numbness",
+    "bladder_bowel",
+    "breathing",
+    "constant_abdominal",
+    "fainting",
+    "vaginal_bleeding",
+    "fluid_leak",
+    "contractions",
+    "fever",
+    "leg_weakness",
+    "sudden_severe",
+    "trauma",
+    "fetal_movement",
+    "headache_vision",
+    "urinary_pain",
+    "flank_pain",
+    "radiating",
+    "worsening",
+    "walking_difficulty",
+    "persistent",
+)
+
+WEEKS_SLOT = "weeks"
+MIN_WEEKS, MAX_WEEKS = 1, 42
+
+SlotValue = Optional[Literal["yes", "no", "unsure"]]
+Answer = Literal["yes", "no", "unsure"]
+Expecting = Optional[Literal["yes_no", "weeks", "free_text"]]
+Command = Literal["repeat", "help", "stop", "start_over", "clarify"]
+
+
+class Urgency(str, Enum):
+    """Lowest to highest; `rank` orders them."""
+
+    self_care = "self_care"
+    routine = "routine"
+    soon = "soon"
+    urgent = "urgent"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
+class Triage(BaseModel):
+    urgency: Urgency
+    reasons: list[str] = Field(default_factory=list, description="slot ids, most serious first")
+    advice: str
+
+
+class Reply(BaseModel):
+    """What the assistant answers on every turn (interface.md, "The Reply object")."""
+
+    session_id: str
+    say: str
+    asking: list[str] = Field(default_factory=list)
+    expecting: Expecting = None
+    done: bool = False
+    slots: dict[str, SlotValue | int] = Field(default_factory=dict)
+    triage: Optional[Triage] = None
+    transcript: Optional[str] = None
+
+
+class Understanding(BaseModel):
+    """What one utterance says, relative to the pending question."""
+
+    answer: Optional[Answer] = None
+    signs: dict[str, Answer] = Field(default_factory=dict)
+    weeks: Optional[int] = None
+    weeks_out_of_range: bool = False
+    command: Optional[Command] = None
+    out_of_scope: Optional[Literal["not_pregnant", "not_back", "question"]] = None
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.answer or self.signs or self.weeks or self.command)
+
+
+class DialogueState(BaseModel):
+    """Everything needed to continue a conversation; serialisable so stores can keep it."""
+
+    model_config = ConfigDict(validate_assignment=False)
+
+    session_id: str
+    slots: dict[str, SlotValue] = Field(default_factory=lambda: {s: None for s in RED_FLAG_SLOTS})
+    weeks: Optional[int] = None
+    weeks_tries: int = 0
+    pending: Optional[str] = Field(None, description="id of the question being asked")
+    pending_slots: list[str] = Field(default_factory=list)
+    rephrased: bool = False
+    misunderstood: int = 0
+    split_groups: list[str] = Field(default_factory=list, description="groups to ask slot by slot")
+    stopped: bool = False
+    done: bool = False
+    turns: int = 0
+    last_question: str = ""
+    last_reply: Optional[Reply] = None
+
+
+class StartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weeks: Optional[int] = Field(None, ge=MIN_WEEKS, le=MAX_WEEKS, description="weeks of pregnancy, if known")
+
+
+MAX_TEXT_CHARS = 2000
+
+
+class TextRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(..., max_length=MAX_TEXT_CHARS, description="what the person said or typed")
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

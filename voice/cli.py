@@ -1,0 +1,116 @@
+"""The `backpain` command line (interface.md, "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from voice.config import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from voice.app import create_app
+
+    settings = Settings.from_env()
+    app = create_app()
+    base = f"http://{args.host}:{args.port}"
+    print(f"Back pain check is listening on {base}", flush=True)
+    print(f"  API docs:   {base}/docs", flush=True)
+    print(f"  try:        curl -s -X POST {base}/v1/sessions", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("  warning: listening beyond this machine; set BACKPAIN_API_TOKEN to require a token", flush=True)
+    del settings
+    # access logs carry session ids only, never what was said
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from voice.service import SkillService
+
+    service = SkillService()
+    interactive = sys.stdin.isatty() and not args.json
+
+    def show(reply) -> None:
+        if args.json:
+            body = reply.model_dump(mode="json")
+            body.pop("transcript", None)
+            print(json.dumps(body, ensure_ascii=False), flush=True)
+        else:
+            print(reply.say, flush=True)
+            if reply.done and interactive:
+                print("(say 'start over' for a new check, or press Ctrl-D to leave)", flush=True)
+
+    reply = service.start(args.weeks)
+    show(reply)
+    try:
+        while True:
+            if interactive:
+                print("> ", end="", flush=True)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            reply = service.turn(reply.session_id, text[:2000])
+            show(reply)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return 0
+
+
+def _weeks(value: str) -> int:
+    try:
+        weeks = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("weeks must be a whole number")
+    if not 1 <= weeks <= 42:
+        raise argparse.ArgumentTypeError("weeks must be between 1 and 42")
+    return weeks
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backpain",
+        description="Back pain in pregnancy: a local red-flag check. Not a doctor; in an emergency call your emergency number.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    serve = sub.add_parser("serve", help="run the HTTP skill service")
+    serve.add_argument("--host", default=Settings.from_env().host, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=Settings.from_env().port, help="port (default 8000)")
+    serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.set_defaults(func=_serve)
+
+    chat = sub.add_parser("chat", help="a text conversation on stdin/stdout, one turn per line")
+    chat.add_argument("--json", action="store_true", help="print every reply as one JSON line")
+    chat.add_argument("--weeks", type=_weeks, help="weeks of pregnancy, if known")
+    chat.set_defaults(func=_chat)
+
+    try:
+        from voice.voice_cli import add_voice_commands
+    except ImportError:
+        pass
+    else:
+        add_voice_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
