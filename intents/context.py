@@ -18,9 +18,11 @@ from intents.patterns import compile_phrases
 
 Context = Literal["present", "negated", "historical", "family", "hypothetical", "uncertain"]
 
-# "I" between a family cue and the mention means the person speaks of herself again:
-# "my mum says I have a fever".
-_FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|me|myself)(?![a-z])")
+# "I" between a family cue and the mention means the person speaks of herself again
+# ("my mum says I have a fever"); "me" inside the mention makes her the one it happened
+# to ("my toddler kicked me in the belly").
+_FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
+_ME = re.compile(r"(?<![a-z])(?:me|myself)(?![a-z])")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class ContextRules:
             if cues.forward is not None:
                 hits = list(cues.forward.finditer(before))
                 if kind == "family":
+                    if _ME.search(text[start:end]):
+                        hits = []
                     hits = [h for h in hits if not _FIRST_PERSON.search(before[h.end():])]
                 if hits:
                     h = hits[-1]

@@ -102,6 +102,7 @@ class ContextCues(_Strict):
 class SignPatterns(_Strict):
     present: list[str]
     absent: list[str] = Field(default_factory=list)
+    negatable: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
 
 
@@ -212,7 +213,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for command in ("repeat", "help", "stop", "start_over", "clarify"):
         check(f"commands.{command}", getattr(vocab.commands, command))
     for slot, patterns in vocab.signs.items():
-        for part in ("present", "absent", "exclude"):
+        for part in ("present", "absent", "negatable", "exclude"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     check("out_of_scope.not_pregnant", vocab.out_of_scope.not_pregnant)
     check("out_of_scope.not_back", vocab.out_of_scope.not_back)

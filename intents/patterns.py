@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from text_to_num import alpha2digit
 
@@ -78,16 +77,24 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
-def compile_phrases(phrases: list[str] | tuple[str, ...], macros: dict[str, str] | None = None) -> re.Pattern | None:
+# A word gap in a sign phrase never steps over a negation: "pain does not go down my
+# legs" must not read as "pain ... down my legs".
+_GAP = "(?:\\w+ )"
+_GAP_WITHOUT_NEGATION = "(?:(?!(?:not|no|never|nor) )\\w+ )"
+NEGATION_WORD = re.compile(r"(?<![a-z])(?:not|no|never|nor|none|without)(?![a-z])")
+
+
+def compile_phrases(
+    phrases: list[str] | tuple[str, ...], macros: dict[str, str] | None = None, guard_gaps: bool = False
+) -> re.Pattern | None:
     """One alternation of all phrases, matched on word boundaries; None when empty."""
     if not phrases:
         return None
     parts = [expand_macros(p, macros or {}) for p in phrases]
+    if guard_gaps:
+        parts = [p.replace(_GAP, _GAP_WITHOUT_NEGATION) for p in parts]
     # longest alternatives first so "i do not think so" wins over "i do not"
     parts.sort(key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![a-z0-9])")
 
 
-@lru_cache(maxsize=256)
-def compile_cached(phrases: tuple[str, ...], macros_key: tuple[tuple[str, str], ...] = ()) -> re.Pattern | None:
-    return compile_phrases(list(phrases), dict(macros_key))

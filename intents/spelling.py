@@ -1,7 +1,8 @@
-"""Typo tolerance for typed text: unknown words are mapped to a close vocabulary word.
+"""Typo tolerance for typed text: an unknown word is mapped to a close vocabulary word.
 
-Only words of the skill's own vocabulary are targets, so correction can never invent a
-symptom out of an ordinary word that is far from every symptom word.
+A word is unknown when it is neither in the skill's vocabulary nor an English word
+(pyspellchecker's frequency list), so "cooking" is never read as "choking"; targets are
+only the skill's own words, so a typo can only become a word the skill listens for.
 """
 
 from __future__ import annotations
@@ -9,26 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from spellchecker import SpellChecker
+
 from intents.model import Vocabulary
 
-_WORD = re.compile(r"[a-z]+")
-# Common words that sit one edit away from a vocabulary word and must stay as typed.
-_KEEP = frozenset(
-    """feeding breeding reading leading needing heading weeding sending spending ending
-    bleeps fill will well wall tell fell feel fall hall call tall sell bell ball
-    later water wafer hater paper pater tiny tine time tile tide side wide ride hide
-    wait wail mail nail pail tail sail rail fail main pain rain gain vain
-    lower power tower mower cower bower sower
-    your four hour pour tour sour
-    worse horse nurse purse curse verse
-    cramped camping damping stamping clamping
-    baby maby babe bake
-    back pack rack sack tack lack hack jack
-    pregnant pregnancy pregnancies weeks week months month trimester
-    """.split()
-)
-
-
+# whole words of a pattern only: not "neighbou" of "neighbou?r", not the "w" of "\\w"
+_WORD = re.compile(r"(?<![a-z\\])[a-z]+(?![a-z?(\[{*+])")
 def _distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance, giving up (limit + 1) once it exceeds limit."""
     if abs(len(a) - len(b)) > limit:
@@ -50,7 +37,8 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 class SpellingCorrector:
     def __init__(self, words: set[str]):
-        self._words = frozenset(words) | _KEEP
+        english = SpellChecker(distance=1).word_frequency.dictionary
+        self._known = frozenset(words) | frozenset(w for w in english if w.isalpha())
         self._by_first: dict[str, list[str]] = {}
         for w in words:
             if len(w) >= 4:
@@ -71,8 +59,10 @@ class SpellingCorrector:
 
     @lru_cache(maxsize=4096)
     def word(self, token: str) -> str:
-        if len(token) < 5 or token in self._words or not token.isalpha():
+        if len(token) < 5 or token in self._known or not token.isalpha():
             return token
+        if token.replace("our", "or").replace("ise", "ize").replace("ae", "e") in self._known:
+            return token  # British spelling of a known word
         limit = 1 if len(token) < 8 else 2
         best, best_d = token, limit + 1
         for cand in self._by_first.get(token[0], ()):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from models import Understanding
 from intents.context import ContextRules
 from intents.model import InteractionModel, load
-from intents.patterns import compile_phrases, normalise
+from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise
 from intents.spelling import SpellingCorrector
 from intents.weeks import find_weeks
 
@@ -31,8 +31,8 @@ def _blank(text: str, pattern: re.Pattern | None) -> str:
 
 
 class _SignPatterns:
-    def __init__(self, present, absent, exclude):
-        self.present, self.absent, self.exclude = present, absent, exclude
+    def __init__(self, present, absent, negatable, exclude):
+        self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude
 
 
 class Understander:
@@ -42,8 +42,9 @@ class Understander:
         self._context = ContextRules(vocab.context)
         self._signs = {
             slot: _SignPatterns(
-                compile_phrases(p.present, macros),
-                compile_phrases(p.absent, macros),
+                compile_phrases(p.present, macros, guard_gaps=True),
+                compile_phrases(p.absent, macros, guard_gaps=True),
+                compile_phrases(p.negatable, macros),
                 compile_phrases(p.exclude, macros),
             )
             for slot, p in vocab.signs.items()
@@ -51,13 +52,13 @@ class Understander:
         self._implies = list(vocab.implies)
         self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
         cmds = vocab.commands
-        courtesy = f"(?:{cmds.courtesy} )*"
-        self._commands = {
-            name: re.compile(
-                rf"^(?:, )?{courtesy}(?:{'|'.join(getattr(cmds, name))})(?: {cmds.courtesy})*(?: [.,])*$"
+        self._commands = {}
+        for name in ("stop", "start_over", "help", "clarify", "repeat"):
+            phrase = f"(?:{'|'.join(getattr(cmds, name))})"
+            # courtesy words around, and the command said more than once: "I'm done, goodbye"
+            self._commands[name] = re.compile(
+                rf"^(?:{cmds.courtesy} )*{phrase}(?: (?:{cmds.courtesy}|{phrase}))*$"
             )
-            for name in ("stop", "start_over", "help", "clarify", "repeat")
-        }
         scope = vocab.out_of_scope
         self._not_pregnant = compile_phrases(scope.not_pregnant, macros)
         self._not_back = compile_phrases(scope.not_back, macros)
@@ -68,8 +69,8 @@ class Understander:
     # --- parts ---------------------------------------------------------------------
 
     def command(self, text: str):
-        bare = text.strip(" .,")
-        if not bare or len(bare) > 60:
+        bare = " ".join(w for w in text.split() if w not in (".", ","))
+        if not bare or len(bare) > 80:
             return None
         for name, pattern in self._commands.items():
             if pattern.match(bare):
@@ -82,13 +83,17 @@ class Understander:
         spans: list[Span] = []
         for slot, patterns in self._signs.items():
             searchable = _blank(text, patterns.exclude)
-            for value, pattern in (("yes", patterns.present), ("no", patterns.absent)):
+            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable)):
                 if pattern is None:
                     continue
                 for m in pattern.finditer(searchable):
                     context, cue = self._context.of_mention(text, m.start(), m.end())
                     if context in ("hypothetical", "historical", "family"):
                         continue
+                    if value is None:  # negatable: only a negated mention says anything
+                        if context != "negated" and not NEGATION_WORD.search(m.group()):
+                            continue
+                        context = "negated"
                     spans.append(m.span())
                     if cue:
                         spans.append(cue)
@@ -108,6 +113,28 @@ class Understander:
             if signs.get(effect) == "no" and cause not in signs:
                 signs[cause] = "no"
         return signs, spans
+
+    @staticmethod
+    def answer_from_signs(signs: dict[str, str], asking: list[str]):
+        """ "I've had chills" answers the fever question even without a yes."""
+        named = [signs[s] for s in asking if s in signs]
+        if "yes" in named:
+            return "yes"
+        if "unsure" in named:
+            return "unsure"
+        if named and len(named) == len(asking):
+            return "no"
+        return None
+
+    def weeks(self, text: str, expecting_weeks: bool):
+        """Weeks of this pregnancy: not a past one, not someone else's."""
+        spelled = digits(text)
+        for weeks, out_of_range, span in find_weeks(spelled, expecting_weeks):
+            context, _ = self._context.of_mention(spelled, *span)
+            if context in ("hypothetical", "historical", "family"):
+                continue
+            return weeks, out_of_range
+        return None, False
 
     def answer(self, text: str, taken: list[Span]):
         """yes / no / unsure, ignoring words that belong to a sign mention."""
@@ -147,8 +174,14 @@ class Understander:
         if command:
             return Understanding(command=command)
         signs, taken = self.signs(text)
-        weeks, out_of_range = find_weeks(text, expecting == "weeks")
+        asking = asking or []
+        if expecting == "yes_no" and {"persistent", "worsening"} & set(asking):
+            weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt
+        else:
+            weeks, out_of_range = self.weeks(text, expecting == "weeks")
         answer = self.answer(text, taken) if expecting in ("yes_no", "weeks") else None
+        if answer is None and expecting == "yes_no":
+            answer = self.answer_from_signs(signs, asking)
         if expecting == "weeks" and answer != "unsure":
             answer = None  # "yes" to "how many weeks?" tells nothing; "I don't know" does
         result = Understanding(

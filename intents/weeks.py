@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from models import MAX_WEEKS, MIN_WEEKS
-from intents.patterns import digits
 
 WEEKS_PER_MONTH = 4.3
 
@@ -15,6 +15,8 @@ _WEEKS = re.compile(rf"{_NUMBER}{_HALF} ?(?:weeks?|wks?|wk|w)(?![a-z])")
 _WEEK_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) week")
 _MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?![a-z])")
 _MONTH_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) month")
+_PLUS_DAYS = re.compile(r"(\d+) ?(?:plus|\+) ?\d(?: days?)?")  # "32 plus 4", as midwives write it
+_PREGNANCY_AFTER = re.compile(r"^ ?(?:pregnant|along|gestation|into)")
 _BARE = re.compile(rf"(?<![a-z0-9]){_NUMBER}(?![a-z0-9])")
 # "for 3 weeks", "2 weeks ago": a duration of the pain, not the pregnancy
 _DURATION_BEFORE = re.compile(r"(?:for|past|last|than|over the|since|every|in the last|couple of|few) (?:about |around |almost |nearly |over |the )?$")
@@ -28,10 +30,14 @@ def _value(match: re.Match) -> float:
     return number + (0.5 if "half" in match.group(0) else 0)
 
 
-def find_weeks(text: str, expecting_weeks: bool) -> tuple[int | None, bool]:
-    """(weeks, out_of_range). Months are converted at 4.3 weeks a month."""
-    text = digits(text)
+def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, bool, tuple[int, int]]]:
+    """(weeks, out_of_range, span) for each mention in text whose numbers are digits.
+
+    Months are converted at 4.3 weeks a month.
+    """
     candidates: list[tuple[re.Match, float]] = []
+    for m in _PLUS_DAYS.finditer(text):
+        candidates.append((m, float(m.group(1))))
     for m in _WEEKS.finditer(text):
         candidates.append((m, _value(m)))
     for m in _WEEK_ORDINAL.finditer(text):
@@ -44,14 +50,16 @@ def find_weeks(text: str, expecting_weeks: bool) -> tuple[int | None, bool]:
         before, after = text[: m.start()], text[m.end():]
         if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after):
             continue
-        if not expecting_weeks and not (_PREGNANCY_BEFORE.search(before) or re.match(r"^ ?(?:pregnant|along|gestation|into)", after)):
+        at_start = not before.strip(" .,")
+        if not (expecting_weeks or at_start or _PREGNANCY_BEFORE.search(before) or _PREGNANCY_AFTER.match(after)):
             continue
-        return _checked(weeks)
-    if expecting_weeks:
+        if not expecting_weeks and weeks < 4 and not _PREGNANCY_AFTER.match(after):
+            continue  # nobody volunteers "2 weeks" of pregnancy; it is how long the pain has lasted
+        yield _checked(weeks) + (m.span(),)
+    if expecting_weeks and not candidates:
         numbers = list(_BARE.finditer(text))
         if len(numbers) == 1:
-            return _checked(float(numbers[0].group(1).replace(" point ", ".")))
-    return None, False
+            yield _checked(float(numbers[0].group(1).replace(" point ", "."))) + (numbers[0].span(),)
 
 
 def _checked(weeks: float) -> tuple[int | None, bool]:

@@ -1,0 +1,83 @@
+"""A simulated person: answers whatever the skill asks, the way people do.
+
+Used by the conversation tests (in process and through the real HTTP server) and by the
+benchmarks, so that all of them judge the skill by one notion of "a person".
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Callable
+
+PHRASES = {
+    "terse": {"yes": ["yes", "yep", "yeah"], "no": ["no", "nope", "nah"], "unsure": ["not sure", "dunno"]},
+    "casual": {
+        "yes": ["yeah", "yes I do", "yep, I have", "uh huh", "I think so"],
+        "no": ["nope", "not really", "no", "no I don't think so", "nah not that I've noticed"],
+        "unsure": ["I'm not sure", "I don't know", "maybe, I can't tell"],
+    },
+    "chatty": {
+        "yes": ["yes, I have actually", "yeah, a bit, now that you mention it", "yes, unfortunately"],
+        "no": ["no, nothing like that", "no, not at all", "no, thankfully not"],
+        "unsure": ["hmm, I'm really not sure", "I honestly don't know", "hard to say really"],
+    },
+}
+
+
+class Person:
+    def __init__(self, case: dict):
+        self.case = case
+        self.yes = set(case.get("yes") or [])
+        self.unsure = set(case.get("unsure") or [])
+        phrases = PHRASES[case.get("style") or "casual"]
+        self._cycles = {k: itertools.cycle(v) for k, v in phrases.items()}
+
+    def answer(self, reply: dict) -> str:
+        if reply["expecting"] == "weeks":
+            return self.case.get("weeks_phrase") or "I don't know"
+        asking = set(reply["asking"])
+        if asking & self.yes:
+            return next(self._cycles["yes"])
+        if asking & self.unsure:
+            return next(self._cycles["unsure"])
+        return next(self._cycles["no"])
+
+
+def converse(case: dict, start: Callable[[int | None], dict], turn: Callable[[str, str], dict], max_turns: int = 40) -> list[dict]:
+    """Run one case; returns every reply, greeting first."""
+    person = Person(case)
+    replies = [start(case.get("start_weeks"))]
+    session = replies[0]["session_id"]
+    replies.append(turn(session, case["opening"]))
+    while not replies[-1]["done"]:
+        if len(replies) > max_turns:
+            raise AssertionError(f"{case['id']}: no advice after {max_turns} turns")
+        replies.append(turn(session, person.answer(replies[-1])))
+    return replies
+
+
+def problems(case: dict, replies: list[dict]) -> list[str]:
+    """What the conversation got wrong against the case's expectations."""
+    from models import Urgency
+
+    expect = case["expect"]
+    final = replies[-1]
+    found = []
+    got = Urgency(final["triage"]["urgency"])
+    wanted = Urgency(expect["urgency"])
+    if got.rank < wanted.rank:
+        found.append(f"UNDER-TRIAGE: {got.value} < {wanted.value}")
+    elif got != wanted:
+        found.append(f"urgency {got.value} != {wanted.value}")
+    missing = set(expect.get("reasons_include") or []) - set(final["triage"]["reasons"])
+    if missing:
+        found.append(f"reasons miss {sorted(missing)}")
+    if expect.get("emergency_in_first_reply"):
+        first = replies[1]
+        if not (first["done"] and first["triage"]["urgency"] == "emergency"):
+            found.append("emergency advice not in the reply to the opening sentence")
+    advice = final["triage"]["advice"].lower()
+    for word in expect.get("advice_mentions") or []:
+        if word.lower() not in advice:
+            found.append(f"advice does not mention {word!r}")
+    return found
