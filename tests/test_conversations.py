@@ -1,0 +1,67 @@
+"""Scripted conversations (tests/data/conversations.yaml) through the real HTTP server.
+
+Each case is a person; the driver answers whatever the skill asks. The judgement is the
+acceptance test's: never under-triage, exact urgency, every emergency caught, and an
+emergency named in the first sentence answered in that same reply.
+"""
+
+import pytest
+
+from corpus import conversations
+from driver import converse, problems
+from intents.dialogue import Dialogue
+
+CASES = conversations()
+
+
+def test_enough_cases_covering_every_slot():
+    assert len(CASES) >= 60
+    present = {s for c in CASES for s in (c.get("yes") or []) + (c.get("unsure") or [])}
+    from models import RED_FLAG_SLOTS
+    assert set(RED_FLAG_SLOTS) <= present
+
+
+@pytest.fixture(scope="module")
+def http(api):
+    def start(weeks):
+        r = api.post("/v1/sessions", json={"weeks": weeks} if weeks else None)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def turn(session, text):
+        r = api.post(f"/v1/sessions/{session}/text", json={"text": text})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    return start, turn
+
+
+@pytest.fixture(scope="module")
+def api(live_server):
+    import httpx
+    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_conversation_over_http(case, http):
+    replies = converse(case, *http)
+    assert problems(case, replies) == []
+    assert all(set(r["slots"]) >= {"weeks", "heavy_bleeding"} for r in replies)
+
+
+def test_every_case_also_passes_in_process_with_another_number():
+    dialogue = Dialogue(emergency_number="112")
+    states = {}
+
+    def start(weeks):
+        state = dialogue.start(f"s{len(states)}", weeks)
+        states[state.session_id] = state
+        return state.last_reply.model_dump(mode="json")
+
+    def turn(session, text):
+        states[session] = dialogue.turn(states[session], text)
+        return states[session].last_reply.model_dump(mode="json")
+
+    failures = {c["id"]: p for c in CASES if (p := problems(c, converse(c, start, turn)))}
+    assert failures == {}

@@ -1,0 +1,179 @@
+"""The dialogue manager, turn by turn, as a person would notice it."""
+
+import pytest
+
+from intents.dialogue import Dialogue
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return Dialogue()
+
+
+def talk(dialogue, *turns, weeks=None):
+    state = dialogue.start("t", weeks)
+    for text in turns:
+        state = dialogue.turn(state, text)
+    return state, state.last_reply
+
+
+def test_greeting_says_call_911_and_asks_an_open_question(dialogue):
+    reply = dialogue.start("t").last_reply
+    assert reply.say.startswith("If this is an emergency, call 911 now.")
+    assert reply.expecting == "free_text" and reply.asking == [] and not reply.done
+    assert set(reply.slots) >= {"heavy_bleeding", "persistent", "weeks"}
+
+
+def test_emergency_number_is_configurable():
+    reply = Dialogue(emergency_number="999").start("t").last_reply
+    assert "call 999 now" in reply.say and "911" not in reply.say
+
+
+def test_emergency_named_in_first_sentence_gets_advice_in_that_reply(dialogue):
+    _, reply = talk(dialogue, "I can't feel anything around my bum and I wet myself")
+    assert reply.done and reply.triage.urgency == "emergency"
+    assert {"saddle_numbness", "bladder_bowel"} <= set(reply.triage.reasons)
+    assert "call 911 now" in reply.say.lower()
+
+
+def test_the_most_dangerous_questions_come_first(dialogue):
+    _, reply = talk(dialogue, "my lower back aches")
+    assert reply.asking == ["vaginal_bleeding", "fluid_leak"]
+    _, reply = talk(dialogue, "my lower back aches", "no")
+    assert reply.asking == ["saddle_numbness", "bladder_bowel"]
+
+
+def test_known_slots_are_not_asked_again(dialogue):
+    _, reply = talk(dialogue, "my back hurts, no bleeding and no fluid")
+    assert "vaginal_bleeding" not in reply.asking and "fluid_leak" not in reply.asking
+
+
+def test_part_of_a_group_negated_asks_only_the_rest(dialogue):
+    _, reply = talk(dialogue, "back pain", "no bleeding")
+    assert reply.asking == ["fluid_leak"]
+
+
+def test_yes_to_a_group_follows_up_each_sign(dialogue):
+    state, reply = talk(dialogue, "back pain", "no", "no", "yes")
+    assert reply.asking == ["breathing"]
+    state = dialogue.turn(state, "no")
+    assert state.last_reply.asking == ["fainting"]
+    state = dialogue.turn(state, "yes")
+    assert state.last_reply.done and state.last_reply.triage.urgency == "emergency"
+
+
+def test_bleeding_yes_asks_heavy_bleeding_next(dialogue):
+    _, reply = talk(dialogue, "back pain", "yes, some spotting")
+    assert reply.asking == ["heavy_bleeding"]
+
+
+def test_heavy_bleeding_is_not_asked_without_bleeding(dialogue):
+    state = dialogue.start("t")
+    asked = set()
+    for text in ["back pain"] + ["no"] * 30:
+        state = dialogue.turn(state, "I don't know" if state.last_reply.expecting == "weeks" else text)
+        asked |= set(state.last_reply.asking)
+        if state.last_reply.done:
+            break
+    assert "heavy_bleeding" not in asked
+
+
+def test_unsure_is_asked_again_in_plainer_words_then_counted(dialogue):
+    state, first = talk(dialogue, "back pain", "no", "no", "no", "no", "30 weeks", "no", "no", "no", "no")
+    assert first.asking == ["headache_vision"]
+    state = dialogue.turn(state, "I'm not sure")
+    again = state.last_reply
+    assert again.asking == ["headache_vision"] and again.say != first.say
+    state = dialogue.turn(state, "I still don't know")
+    assert state.slots["headache_vision"] == "unsure"
+    assert "to be safe" in state.last_reply.say
+    state = dialogue.turn(state, "no")
+    final = state.last_reply
+    assert final.done and final.triage.urgency == "urgent"
+    assert "weren't sure about" in final.triage.advice
+
+
+def test_fetal_movement_is_not_asked_before_24_weeks(dialogue):
+    for weeks, asked in ((12, False), (30, True)):
+        state = dialogue.start("t", weeks)
+        seen = set()
+        for _ in range(30):
+            state = dialogue.turn(state, "no" if state.turns else "my back hurts")
+            seen |= set(state.last_reply.asking)
+            if state.last_reply.done:
+                break
+        assert ("fetal_movement" in seen) is asked
+
+
+def test_weeks_are_asked_once_and_an_unknown_answer_is_fine(dialogue):
+    state, reply = talk(dialogue, "back pain", "no", "no", "no", "no")
+    assert reply.expecting == "weeks" and reply.asking == ["weeks"]
+    state = dialogue.turn(state, "I don't know")
+    assert state.last_reply.expecting == "yes_no" and state.weeks is None
+
+
+def test_weeks_out_of_range_is_asked_again(dialogue):
+    state, _ = talk(dialogue, "back pain", "no", "no", "no", "no", "50 weeks")
+    assert state.last_reply.expecting == "weeks"
+    assert "1 to 42" in state.last_reply.say
+
+
+def test_repeat_and_clarify_keep_the_question(dialogue):
+    state, asked = talk(dialogue, "back pain")
+    repeated = dialogue.turn(state, "say that again").last_reply
+    assert asked.say.endswith(repeated.say) and repeated.asking == asked.asking
+    plain = dialogue.turn(state, "what do you mean?").last_reply
+    assert plain.asking == asked.asking and plain.say != repeated.say
+
+
+def test_help_explains_and_reasks(dialogue):
+    state, asked = talk(dialogue, "back pain")
+    reply = dialogue.turn(state, "help").last_reply
+    assert "yes, no, or not sure" in reply.say and reply.asking == asked.asking
+
+
+def test_stop_ends_with_what_is_known_and_says_the_check_was_incomplete(dialogue):
+    _, reply = talk(dialogue, "back pain and a fever", "stop")
+    assert reply.done and reply.triage.urgency == "urgent"
+    assert "stopped the check before" in reply.triage.advice
+
+
+def test_start_over_begins_again(dialogue):
+    state, _ = talk(dialogue, "I have a fever", "start over")
+    assert state.slots["fever"] is None
+    assert state.last_reply.expecting == "free_text"
+
+
+def test_not_understood_is_asked_again_never_guessed(dialogue):
+    state, asked = talk(dialogue, "back pain")
+    reply = dialogue.turn(state, "purple monkey dishwasher").last_reply
+    assert reply.asking == asked.asking and "didn't catch" in reply.say
+    assert reply.slots["vaginal_bleeding"] is None
+
+
+def test_out_of_scope_is_handled_politely(dialogue):
+    _, reply = talk(dialogue, "I'm not pregnant")
+    assert "only for back pain during pregnancy" in reply.say and not reply.done
+    state, asked = talk(dialogue, "back pain")
+    reply = dialogue.turn(state, "can I take ibuprofen?").last_reply
+    assert "not a doctor" in reply.say and reply.asking == asked.asking
+
+
+def test_a_sign_mentioned_later_fills_at_once(dialogue):
+    state, _ = talk(dialogue, "back pain", "no, but I fainted this morning")
+    assert state.last_reply.done and state.last_reply.triage.urgency == "emergency"
+
+
+def test_finished_session_repeats_and_accepts_new_signs(dialogue):
+    state, done = talk(dialogue, "back pain", *["no"] * 4, "12 weeks", *["no"] * 6)
+    assert done.done and done.triage.urgency == "self_care"
+    again = dialogue.turn(state, "thanks").last_reply
+    assert again.triage.advice == done.triage.advice and "start over" in again.say
+    worse = dialogue.turn(state, "oh and now I'm bleeding heavily").last_reply
+    assert worse.triage.urgency == "emergency"
+
+
+def test_no_red_flag_path_is_short(dialogue):
+    # open question included; reported in BENCHMARKS.md
+    assert dialogue.count_questions() <= 12
+    assert dialogue.count_questions(weeks=12) <= 10
