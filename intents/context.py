@@ -47,8 +47,9 @@ class ContextRules:
             ("hypothetical", _Cues.of(cues.hypothetical)),
             ("historical", _Cues.of(cues.historical)),
             ("family", _Cues.of(cues.family)),
-            ("negated", _Cues.of(cues.negated)),
+            # uncertainty before negation: "I don't know if my waters broke" is not a no
             ("uncertain", _Cues.of(cues.uncertain)),
+            ("negated", _Cues.of(cues.negated)),
         ]
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -65,9 +66,9 @@ class ContextRules:
     def of_mention(self, text: str, start: int, end: int) -> tuple[Context, tuple[int, int] | None]:
         """The context of the mention at text[start:end], and the span of the cue that set it."""
         left, right = self.clause(text, start, end)
-        before, after = text[left:start], text[end:right]
         for kind, cues in self._kinds:
-            if cues.pseudo is not None:
+            before, after = text[left:start], text[end:right]
+            if cues.pseudo is not None:  # blanked for this kind of cue only
                 before = cues.pseudo.sub(lambda m: " " * len(m.group()), before)
                 after = cues.pseudo.sub(lambda m: " " * len(m.group()), after)
             if cues.forward is not None:
