@@ -139,11 +139,11 @@ class Dialogue:
                 state.slots[s] = "no"
             return []
         if answer == "yes":
+            if any(u.signs.get(s) == "yes" for s in state.pending_slots):
+                return []  # "yeah, it comes and goes": the yes is the sign named; ask the rest
             if len(remaining) == 1:
                 state.slots[remaining[0]] = "yes"
                 return []
-            if len(remaining) < len(state.pending_slots):
-                return []  # part of the group was named; the rest is asked one by one
             state.split_groups.append(state.pending)
             return [phrases["follow_up_intro"]]
         if answer == "unsure":

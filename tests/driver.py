@@ -24,12 +24,38 @@ PHRASES = {
 }
 
 
+# How a person says "yes" by describing the sign instead ("descriptive" style).
+DESCRIBED = {
+    "heavy_bleeding": "yes, I'm soaking a pad every hour",
+    "saddle_numbness": "yes, it's numb around my bottom",
+    "bladder_bowel": "yes, I can't pee",
+    "breathing": "yes, I'm short of breath",
+    "constant_abdominal": "yes, my belly hurts all the time and it's severe",
+    "fainting": "yes, I fainted earlier",
+    "vaginal_bleeding": "yes, there's some spotting",
+    "fluid_leak": "yeah I think my waters are leaking",
+    "contractions": "yeah, it comes and goes in waves",
+    "fever": "yes, I've got chills",
+    "leg_weakness": "yes, my legs feel weak",
+    "sudden_severe": "yes, it came on suddenly and it's terrible",
+    "trauma": "yes, I fell over yesterday",
+    "fetal_movement": "yes, the baby's been really quiet",
+    "headache_vision": "yes, I've got a terrible headache",
+    "urinary_pain": "yes, it burns when I pee",
+    "flank_pain": "yes, it's on my right side under the ribs",
+    "radiating": "yes, it goes down my leg",
+    "worsening": "yes, it's getting worse",
+    "walking_difficulty": "yes, it's hard to walk",
+    "persistent": "yes, it's been going on for a month",
+}
+
+
 class Person:
     def __init__(self, case: dict):
         self.case = case
         self.yes = set(case.get("yes") or [])
         self.unsure = set(case.get("unsure") or [])
-        phrases = PHRASES[case.get("style") or "casual"]
+        phrases = PHRASES.get(case.get("style") or "casual", PHRASES["casual"])
         self._cycles = {k: itertools.cycle(v) for k, v in phrases.items()}
 
     def answer(self, reply: dict) -> str:
@@ -37,6 +63,8 @@ class Person:
             return self.case.get("weeks_phrase") or "I don't know"
         asking = set(reply["asking"])
         if asking & self.yes:
+            if self.case.get("style") == "descriptive":
+                return DESCRIBED[sorted(asking & self.yes)[0]]
             return next(self._cycles["yes"])
         if asking & self.unsure:
             return next(self._cycles["unsure"])

@@ -50,8 +50,8 @@ def test_conversation_over_http(case, http):
     assert all(set(r["slots"]) >= {"weeks", "heavy_bleeding"} for r in replies)
 
 
-def test_every_case_also_passes_in_process_with_another_number():
-    dialogue = Dialogue(emergency_number="112")
+def in_process(dialogue):
+    """start/turn callables for the driver, on a Dialogue without HTTP."""
     states = {}
 
     def start(weeks):
@@ -63,5 +63,17 @@ def test_every_case_also_passes_in_process_with_another_number():
         states[session] = dialogue.turn(states[session], text)
         return states[session].last_reply.model_dump(mode="json")
 
-    failures = {c["id"]: p for c in CASES if (p := problems(c, converse(c, start, turn)))}
+    return start, turn
+
+
+def test_every_case_also_passes_in_process_with_another_number():
+    talk = in_process(Dialogue(emergency_number="112"))
+    failures = {c["id"]: p for c in CASES if (p := problems(c, converse(c, *talk)))}
+    assert failures == {}
+
+
+def test_every_case_when_yes_is_said_by_describing_the_sign():
+    talk = in_process(Dialogue())
+    described = [{**c, "style": "descriptive"} for c in CASES]
+    failures = {c["id"]: p for c in described if (p := problems(c, converse(c, *talk)))}
     assert failures == {}

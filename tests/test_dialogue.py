@@ -62,6 +62,19 @@ def test_yes_to_a_group_follows_up_each_sign(dialogue):
     assert state.last_reply.done and state.last_reply.triage.urgency == "emergency"
 
 
+def test_yes_that_names_one_sign_of_a_group_asks_about_the_others(dialogue):
+    state, reply = talk(dialogue, "back pain", "no", "no", "no")
+    assert reply.asking == ["constant_abdominal", "contractions"]
+    state = dialogue.turn(state, "yeah, it comes and goes")
+    assert state.slots["contractions"] == "yes" and state.slots["constant_abdominal"] is None
+    assert state.last_reply.asking == ["constant_abdominal"] and not state.last_reply.done
+
+
+def test_yes_with_the_rest_of_the_group_negated(dialogue):
+    state, _ = talk(dialogue, "back pain", "yes, but no fluid")
+    assert state.slots["vaginal_bleeding"] == "yes" and state.slots["fluid_leak"] == "no"
+
+
 def test_bleeding_yes_asks_heavy_bleeding_next(dialogue):
     _, reply = talk(dialogue, "back pain", "yes, some spotting")
     assert reply.asking == ["heavy_bleeding"]
