@@ -1,0 +1,42 @@
+"""Per-question grammars: what the recogniser may hear is always what the NLU understands."""
+
+import pytest
+
+from intents.grammar import _data, number_words, phrases_for
+from intents.understanding import understand
+
+
+def test_open_question_is_free_speech():
+    assert phrases_for("free_text", []) is None and phrases_for(None) is None
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", "unsure"])
+def test_every_answer_phrase_means_its_answer(answer):
+    wrong = [p for p in _data()["answers"][answer] if understand(p, "yes_no", ["fever"]).answer != answer]
+    assert wrong == []
+
+
+def test_commands_and_emergency_phrases_are_in_every_yes_no_grammar():
+    grammar = phrases_for("yes_no", ["persistent"])
+    assert {"repeat", "stop", "help", "start over"} <= set(grammar)
+    assert "i can't breathe" in grammar and "i'm bleeding heavily" in grammar
+    assert all(understand(p, "yes_no", ["fever"]).command for p in _data()["commands"])
+
+
+def test_sign_phrases_belong_to_their_question_and_are_understood():
+    assert "my waters broke" in phrases_for("yes_no", ["vaginal_bleeding", "fluid_leak"])
+    assert "my waters broke" not in phrases_for("yes_no", ["persistent"])
+    for slot, phrases in _data()["signs"].items():
+        for p in phrases:
+            got = understand(p, "yes_no", [slot])
+            assert got.signs or got.answer, (slot, p)
+
+
+def test_weeks_grammar_reads_back_as_the_right_number():
+    grammar = phrases_for("weeks", ["weeks"])
+    for n in (1, 9, 20, 28, 36, 42):
+        assert understand(f"{number_words(n)} weeks", "weeks", ["weeks"]).weeks == n
+        assert f"about {number_words(n)} weeks" in grammar
+    assert understand("seven months", "weeks", ["weeks"]).weeks == 30
+    unknown = [p for p in _data()["weeks"]["unknown"] if understand(p, "weeks", ["weeks"]).answer != "unsure"]
+    assert unknown == []
