@@ -26,3 +26,21 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info
+
+# Context-rules benchmark against medspaCy's ConText (issue: evaluate a maintained
+# clinical-context library). medspaCy pins numpy<2 and an older spaCy, so it lives in its
+# own venv, never in $(VENV). Writes its section of BENCHMARKS.md between markers.
+EVAL_VENV  := .venv-eval
+EVAL_STAMP := $(EVAL_VENV)/.installed
+MEDSPACY   ?= medspacy==1.3.1
+
+.PHONY: bench-context
+
+$(EVAL_STAMP): pyproject.toml
+	test -x $(EVAL_VENV)/bin/python || $(PYTHON) -m venv $(EVAL_VENV)
+	$(EVAL_VENV)/bin/python -m pip install -q --upgrade pip
+	$(EVAL_VENV)/bin/python -m pip install -q -e . '$(MEDSPACY)'
+	touch $@
+
+bench-context: $(EVAL_STAMP)
+	$(EVAL_VENV)/bin/python -m benchmarks.context_eval --write BENCHMARKS.md
