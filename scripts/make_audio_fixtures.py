@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""Make the spoken test fixtures under tests/fixtures/audio/ (committed; re-run to refresh).
+
+Why synthetic speech: the suite must run offline on a fresh machine, and recordings of
+real people are not ours to commit. Several unrelated synthesisers (flite's diphone and
+clustergen voices, espeak-ng's formant voices, pyttsx3 driving espeak-ng) differ enough
+in pitch, rate and spectrum that a recogniser tuned on one voice shows it on the others.
+The noisy copies mix in a kitchen/TV-like bed (brown + pink noise for appliances and
+room tone, babble from other TTS voices for a television) at 20 dB and 10 dB SNR,
+measured against the speech's active frames, so "10 dB" means the same for a short
+"yes" as for a long sentence.
+
+    python scripts/make_audio_fixtures.py              # rebuild tests/fixtures/audio
+    python scripts/make_audio_fixtures.py --heldout D  # extra voices for benchmarks only
+
+Everything written is 16 kHz mono 16-bit WAV; manifest.json lists file, text, voice,
+noise, kind and the expected meaning, for the tests and `benchmarks/asr_bench.py`.
+The whole folder is kept under ~12 MB by rotating voices for the longer items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from voice.audio import decode_wav, encode_wav  # noqa: E402
+
+OUT = ROOT / "tests" / "fixtures" / "audio"
+RATE = 16000
+
+# name -> (tool, voice id, extra args)
+VOICES = {
+    "flite-kal": ("flite", "kal", []),
+    "flite-awb": ("flite", "awb", []),
+    "flite-rms": ("flite", "rms", []),
+    "flite-slt": ("flite", "slt", []),
+    "espeak-en-us": ("espeak", "en-us", []),
+    "espeak-en+f3": ("espeak", "en+f3", []),
+    "espeak-en+m3": ("espeak", "en+m3", []),
+    "espeak-en-gb": ("espeak", "en-gb", []),
+    "pyttsx3-en-us+f2": ("pyttsx3", "en-us+f2", ["150"]),
+}
+# Never used for tuning: only for measuring how well the choices generalise.
+HELDOUT_VOICES = {
+    "espeak-en-gb-scotland": ("espeak", "en-gb-scotland", []),
+    "espeak-en-us+f4-slow": ("espeak", "en-us+f4", ["-s", "140"]),
+    "espeak-en-gb-x-rp+m5": ("espeak", "en-gb-x-rp+m5", []),
+    "espeak-en-us+klatt": ("espeak", "en-us+klatt", []),
+    "flite-kal16": ("flite", "kal16", []),
+    "pyttsx3-en-gb+f1-fast": ("pyttsx3", "en-gb+f1", ["200"]),
+}
+
+YES_NO = [
+    ("yes", "yes"), ("yeah", "yes"), ("yes I am", "yes"), ("yes I have", "yes"),
+    ("yep", "yes"), ("I think so", "yes"), ("yes it does", "yes"), ("that's right", "yes"),
+    ("no", "no"), ("nope", "no"), ("not really", "no"), ("no I haven't", "no"),
+    ("no I'm not", "no"), ("no it doesn't", "no"), ("not at all", "no"), ("no none", "no"),
+    ("I'm not sure", "unsure"), ("I don't know", "unsure"), ("maybe", "unsure"),
+    ("I'm not really sure", "unsure"),
+]
+WEEKS = [
+    ("twelve weeks", 12), ("twenty eight weeks", 28), ("about seven months", 30),
+    ("I'm thirty two weeks", 32), ("sixteen weeks pregnant", 16), ("nine weeks", 9),
+    ("thirty six weeks", 36), ("five months", 22), ("twenty weeks", 20),
+    ("I'm forty weeks", 40),
+]
+COMMANDS = [("repeat", "repeat"), ("stop", "stop"), ("start over", "start_over"),
+            ("help", "help"), ("say that again", "repeat")]
+# Speech that matches no grammar: must come back as "" rather than a guessed yes/no.
+OUT_OF_GRAMMAR = [
+    "I had pizza for lunch", "what time is it", "the weather is lovely today",
+    "can you call my husband", "turn on the kitchen light", "my mother is visiting",
+    "where did I leave my keys", "play some music please",
+]
+# Opening sentences: (text, slots named, words the transcript needs for the NLU to find them)
+OPENINGS = [
+    ("I'm bleeding heavily and soaking a pad", ["heavy_bleeding"], ["bleeding", "heavily"]),
+    ("I can't feel my bottom", ["saddle_numbness"], ["feel", "bottom"]),
+    ("I have numbness between my legs", ["saddle_numbness"], ["numbness", "legs"]),
+    ("I can't control my bladder", ["bladder_bowel"], ["control", "bladder"]),
+    ("I'm having trouble breathing", ["breathing"], ["trouble", "breathing"]),
+    ("I have chest pain", ["breathing"], ["chest", "pain"]),
+    ("I have a constant severe pain in my tummy", ["constant_abdominal"], ["constant", "severe", "pain"]),
+    ("I fainted this morning", ["fainting"], ["fainted"]),
+    ("I have some spotting", ["vaginal_bleeding"], ["spotting"]),
+    ("my waters have broken", ["fluid_leak"], ["waters", "broken"]),
+    ("I'm having contractions", ["contractions"], ["contractions"]),
+    ("I have a fever and chills", ["fever"], ["fever", "chills"]),
+    ("my legs feel weak", ["leg_weakness"], ["legs", "weak"]),
+    ("the pain came on suddenly and it's severe", ["sudden_severe"], ["suddenly", "severe"]),
+    ("I fell down the stairs", ["trauma"], ["fell", "stairs"]),
+    ("the baby is moving less than usual", ["fetal_movement"], ["baby", "moving", "less"]),
+    ("I have a bad headache and blurred vision", ["headache_vision"], ["headache", "blurred", "vision"]),
+    ("it burns when I pee", ["urinary_pain"], ["burns", "pee"]),
+    ("I have pain on one side under my ribs", ["flank_pain"], ["side", "ribs"]),
+    ("the pain goes down my leg", ["radiating"], ["pain", "leg"]),
+    ("the pain is getting worse", ["worsening"], ["worse"]),
+    ("it hurts to walk", ["walking_difficulty"], ["hurts", "walk"]),
+    ("my back has been hurting for three weeks", ["persistent"], ["back", "three", "weeks"]),
+    ("my back hurts and I'm bleeding a lot", ["vaginal_bleeding", "heavy_bleeding"], ["back", "bleeding", "lot"]),
+    ("my lower back aches when I stand", [], ["back", "aches"]),
+]
+KOREAN = [("네", "yes"), ("아니요", "no"), ("감사합니다", "oog"), ("안녕하세요", "oog")]
+# Turns of whole conversations, by fixture id (reusing the files above keeps the folder small).
+CONVERSATIONS = {
+    "self_care": ["opening/my-lower-back-aches-when-i-stand", "weeks/twenty-eight-weeks"] + ["yesno/no"] * 30,
+    "emergency_opening": ["opening/i-m-bleeding-heavily-and-soaking-a-pad"],
+    "fever_kidney": ["opening/i-have-a-fever-and-chills", "weeks/twenty-weeks"] + ["yesno/no"] * 30,
+    "unsure_then_yes": ["opening/my-lower-back-aches-when-i-stand", "weeks/twelve-weeks",
+                        "yesno/i-m-not-sure", "yesno/yes"] + ["yesno/no"] * 30,
+}
+
+BABBLE_TEXT = [
+    "and now the weather for the weekend, with showers moving in from the west",
+    "stir the sauce gently and season with a little salt and pepper",
+    "the match ended in a draw after a dramatic second half",
+    "tonight on the show we talk to the author of a new cookery book",
+]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def synth_raw(voice: tuple[str, str, list[str]], text: str, path: str) -> None:
+    tool, vid, extra = voice
+    if tool == "flite":
+        _run(["flite", "-voice", vid, "-t", text, "-o", path])
+    elif tool == "espeak":
+        _run(["espeak-ng", "-v", vid, *extra, "-w", path, text])
+    elif tool == "pyttsx3":
+        # a child process: espeak's C library keeps global state, so one process per voice
+        code = (
+            "import pyttsx3,sys,contextlib,io\n"
+            "e=pyttsx3.init()\n"
+            "e.setProperty('voice',sys.argv[1]); e.setProperty('rate',int(sys.argv[2]))\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    e.save_to_file(sys.argv[3],sys.argv[4]); e.runAndWait()\n"
+        )
+        _run([sys.executable, "-c", code, vid, extra[0], text, path])
+    else:
+        raise ValueError(tool)
+
+
+def trim(x: np.ndarray, pad: float = 0.15) -> np.ndarray:
+    """Cut leading/trailing silence down to `pad` seconds, as an endpointer would."""
+    frame = RATE // 100
+    n = len(x) // frame
+    if n == 0:
+        return x
+    energy = np.sqrt((x[: n * frame].reshape(n, frame) ** 2).mean(axis=1))
+    thr = max(energy.max() * 0.03, 1e-4)
+    active = np.nonzero(energy > thr)[0]
+    if active.size == 0:
+        return x
+    a = max(0, active[0] * frame - int(pad * RATE))
+    b = min(len(x), (active[-1] + 1) * frame + int(pad * RATE))
+    return x[a:b]
+
+
+def speech_rms(x: np.ndarray) -> float:
+    frame = RATE // 100
+    n = len(x) // frame
+    e = (x[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
+    active = e[e > e.max() * 0.01]
+    return float(np.sqrt(active.mean())) if active.size else float(np.sqrt(e.mean()))
+
+
+def synth(voice, text: str) -> np.ndarray:
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "a.wav")
+        synth_raw(voice, text, p)
+        pcm = decode_wav(Path(p).read_bytes())
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+    x = trim(x)
+    peak = np.abs(x).max() or 1.0
+    return x * (0.6 / peak)
+
+
+def make_noise_bed(seconds: float = 40.0) -> np.ndarray:
+    """Room tone and appliances (brown + pink noise from sox) plus a TV (TTS babble)."""
+    with tempfile.TemporaryDirectory() as d:
+        beds = []
+        for kind in ("brownnoise", "pinknoise"):
+            p = os.path.join(d, kind + ".wav")
+            _run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", p, "synth", str(seconds), kind])
+            beds.append(np.frombuffer(decode_wav(Path(p).read_bytes()), "<i2").astype(np.float32) / 32768)
+        n = int(seconds * RATE)
+        babble = np.zeros(n, np.float32)
+        voices = [("flite", "awb", []), ("espeak", "en+f4", []), ("flite", "slt", []), ("espeak", "en-us+m2", [])]
+        for v, text in zip(voices, BABBLE_TEXT):
+            s = synth(v, text)
+            s = np.tile(s, int(np.ceil(n / len(s))))[:n]
+            babble += np.roll(s, random.randrange(n))
+    def unit(a):
+        a = a[:n]
+        return a / (np.sqrt((a ** 2).mean()) or 1.0)
+    return unit(0.8 * unit(beds[0]) + 0.5 * unit(beds[1]) + 0.9 * unit(babble))
+
+
+def add_noise(x: np.ndarray, bed: np.ndarray, snr_db: float, rng: random.Random) -> np.ndarray:
+    start = rng.randrange(0, len(bed) - len(x) - 1)
+    noise = bed[start:start + len(x)]
+    scale = speech_rms(x) / (10 ** (snr_db / 20)) / (np.sqrt((noise ** 2).mean()) or 1.0)
+    y = x + noise * scale
+    peak = np.abs(y).max()
+    return y * (0.95 / peak) if peak > 0.95 else y
+
+
+def write(path: Path, x: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pcm = (np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
+    path.write_bytes(encode_wav(pcm, RATE))
+
+
+def plan(voices: dict, heldout: bool) -> list[dict]:
+    """Which (text, voice, noise) items to make. Rotations keep the folder small."""
+    names = list(voices)
+    items = []
+
+    def add(kind, text, voice, noise=None, snr=None, **meaning):
+        fid = f"{kind}/{slug(text)}"
+        tag = voice + (f"__{noise}{snr}" if noise else "")
+        items.append(dict(id=fid, file=f"{kind}/{slug(text)}__{tag}.wav", text=text, voice=voice,
+                          noise=noise or "clean", snr_db=snr, kind=kind, **meaning))
+
+    for i, (text, label) in enumerate(YES_NO):
+        # 7 of the 9 voices per phrasing (rotating), every voice says every answer type
+        for v in (names if heldout else [names[(i + k) % len(names)] for k in range(7)]):
+            add("yesno", text, v, label=label)
+        if not heldout:
+            for j, snr in enumerate((20, 10)):
+                add("yesno", text, names[(i + 3 * j) % len(names)], "kitchen", snr, label=label)
+    for i, (text, weeks) in enumerate(WEEKS):
+        for v in (names if heldout else [names[(i + k * 3) % len(names)] for k in range(3)]):
+            add("weeks", text, v, weeks=weeks)
+        if not heldout:
+            add("weeks", text, names[(i + 1) % len(names)], "kitchen", (20, 10)[i % 2], weeks=weeks)
+    for i, (text, cmd) in enumerate(COMMANDS):
+        for k in range(3):
+            add("command", text, names[(i + 2 * k) % len(names)], command=cmd)
+    for i, text in enumerate(OUT_OF_GRAMMAR):
+        for k in range(3):
+            add("oog", text, names[(i + 3 * k) % len(names)])
+    for i, (text, slots, keywords) in enumerate(OPENINGS):
+        for k in range(2):
+            add("opening", text, names[(i + 4 * k) % len(names)], slots=slots, keywords=keywords)
+        if not heldout and i % 2 == 0:
+            add("opening", text, names[(i + 1) % len(names)], "kitchen", (20, 10)[(i // 2) % 2],
+                slots=slots, keywords=keywords)
+    return items
+
+
+def build(out: Path, voices: dict, heldout: bool, jobs: int = 2) -> dict:
+    rng = random.Random(20240611)
+    random.seed(20240611)
+    if out.exists() and not heldout:
+        for sub in ("yesno", "weeks", "command", "oog", "opening", "korean"):
+            shutil.rmtree(out / sub, ignore_errors=True)
+    bed = make_noise_bed()
+    items = plan(voices, heldout)
+    clean_cache: dict[tuple[str, str], np.ndarray] = {}
+    keys = sorted({(it["text"], it["voice"]) for it in items})
+    with ThreadPoolExecutor(jobs) as pool:
+        for key, x in zip(keys, pool.map(lambda k: synth(voices[k[1]], k[0]), keys)):
+            clean_cache[key] = x
+    for it in items:
+        x = clean_cache[(it["text"], it["voice"])]
+        if it["noise"] != "clean":
+            x = add_noise(x, bed, it["snr_db"], rng)
+        write(out / it["file"], x)
+        it["seconds"] = round(len(x) / RATE, 2)
+    if not heldout:
+        for n, (text, label) in enumerate(KOREAN):
+            x = synth(("espeak", "ko", []), text)
+            f = f"korean/{label}-{n}__espeak-ko.wav"
+            write(out / f, x)
+            items.append(dict(id=f"korean/{label}", file=f, text=text, voice="espeak-ko",
+                              noise="clean", snr_db=None, kind="korean", label=label,
+                              seconds=round(len(x) / RATE, 2)))
+    by_id: dict[str, str] = {}
+    for it in items:
+        if it["noise"] == "clean":
+            by_id.setdefault(it["id"], it["file"])
+    conversations = {name: [by_id[t] for t in turns] for name, turns in CONVERSATIONS.items()}
+    manifest = {
+        "about": "Synthetic speech fixtures; made by scripts/make_audio_fixtures.py. "
+                 "All files are 16 kHz mono 16-bit PCM WAV.",
+        "voices": {k: " ".join([v[0], v[1], *v[2]]) for k, v in voices.items()},
+        "heldout": heldout,
+        "items": items,
+        "conversations": conversations,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    return manifest
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--heldout", type=Path, help="write held-out-voice items here instead")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    a = ap.parse_args(argv)
+    if a.heldout:
+        m = build(a.heldout, HELDOUT_VOICES, heldout=True, jobs=a.jobs)
+        out = a.heldout
+    else:
+        m = build(a.out, VOICES, heldout=False, jobs=a.jobs)
+        out = a.out
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    print(f"{len(m['items'])} files, {size / 1e6:.1f} MB in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

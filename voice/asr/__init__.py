@@ -1,0 +1,11 @@
+"""Speech recognition: one Engine API, two implementations, one shared instance.
+
+    from voice.asr import get_engine
+    text = get_engine().recognize(pcm16k, phrases=["yes", "no"]).text   # "" = not understood
+"""
+
+from .base import Engine, ModelError, Recognition, Stream, normalize_phrase
+from .select import available_engines, get_engine, make_engine, reset_engine
+
+__all__ = ["Engine", "ModelError", "Recognition", "Stream", "available_engines", "get_engine",
+           "make_engine", "normalize_phrase", "reset_engine"]

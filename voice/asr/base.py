@@ -1,0 +1,74 @@
+"""The contract every speech recogniser meets, so the service never knows which one runs.
+
+Two engines ship (Vosk when an English Vosk model is present, PocketSphinx otherwise);
+the dialogue only needs "what was said, how sure", and "" when the speech matched
+nothing the current question accepts: that empty answer makes the skill re-ask,
+which is always safer than a misheard yes/no.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+log = logging.getLogger("voice.asr")
+
+SAMPLE_RATE = 16000
+
+
+@dataclass
+class Recognition:
+    text: str  # "" when nothing in the grammar was recognised (out-of-grammar / silence)
+    confidence: float  # 0..1
+    # Extra facts for benchmarks and debugging; never logged by default (privacy).
+    details: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+@runtime_checkable
+class Stream(Protocol):
+    def feed(self, pcm: bytes) -> str:
+        """Add 16 kHz mono s16le audio; returns the partial transcript so far."""
+
+    def finish(self) -> Recognition:
+        """End of speech: the final result. The stream cannot be fed afterwards."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str  # "vosk" | "pocketsphinx"
+    model: str  # model path/name for display
+
+    def recognize(self, pcm: bytes, phrases: list[str] | None = None) -> Recognition:
+        """pcm: 16 kHz mono s16le. phrases None = free language model; else exactly these phrases."""
+
+    def stream(self, phrases: list[str] | None = None) -> Stream: ...
+
+
+class ModelError(RuntimeError):
+    """A model directory is missing, incomplete or unreadable (message says which and where)."""
+
+
+_SPACES = re.compile(r"\s+")
+_DROP = re.compile(r"[^\w' ]+")
+
+
+def normalize_phrase(phrase: str) -> str:
+    """Lower-case words as recogniser dictionaries spell them: "I'm not sure." -> "i'm not sure".
+
+    Curly apostrophes become straight ones and hyphens become spaces ("twenty-eight").
+    """
+    p = phrase.replace("\u2019", "'").replace("\u2018", "'").replace("-", " ").lower()
+    p = _DROP.sub(" ", p)
+    return _SPACES.sub(" ", p).strip(" '")
+
+
+def unique_phrases(phrases: list[str]) -> list[str]:
+    """Normalised, de-duplicated, order kept; empty phrases dropped."""
+    seen: dict[str, None] = {}
+    for p in phrases:
+        n = normalize_phrase(p)
+        if n:
+            seen.setdefault(n, None)
+    return list(seen)
