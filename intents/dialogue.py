@@ -60,7 +60,7 @@ class Dialogue:
             return self._after_done(state, u)
         if u.command:
             return self._command(state, u.command)
-        return self._answer(state, u)
+        return self._answer(state, u, text)
 
     def count_questions(self, weeks: int | None = None) -> int:
         """Questions asked (open question included) when every answer is "no"."""
@@ -91,7 +91,7 @@ class Dialogue:
             return self._ask(state, ask, [], plain=True)
         return self._ask(state, ask, [phrases["help"]], plain=state.rephrased)
 
-    def _answer(self, state: DialogueState, u: Understanding) -> DialogueState:
+    def _answer(self, state: DialogueState, u: Understanding, text: str) -> DialogueState:
         phrases = self._q.phrases
         said: list[str] = []
         before = dict(state.slots)
@@ -104,9 +104,13 @@ class Dialogue:
         pending = state.pending
         progressed = state.slots != before or u.weeks is not None
         if pending == OPEN:
-            if u.out_of_scope in ("not_pregnant", "not_back") and not progressed and state.misunderstood == 0:
-                state.misunderstood += 1
-                return self._ask(state, self._open_ask(), [phrases[u.out_of_scope]])
+            if not progressed and state.misunderstood == 0:
+                if u.out_of_scope in ("not_pregnant", "not_back"):
+                    state.misunderstood += 1
+                    return self._ask(state, self._open_ask(), [phrases[u.out_of_scope]])
+                if not text.strip():  # silence or nothing recognised: ask once more
+                    state.misunderstood += 1
+                    return self._ask(state, self._open_ask(), [phrases["not_heard"]])
             said.append(phrases["thanks_open"])
         elif pending == WEEKS:
             if u.weeks is None:

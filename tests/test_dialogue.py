@@ -164,6 +164,13 @@ def test_not_understood_is_asked_again_never_guessed(dialogue):
     assert reply.slots["vaginal_bleeding"] is None
 
 
+def test_silence_at_the_open_question_asks_again_once(dialogue):
+    state, reply = talk(dialogue, "")
+    assert reply.expecting == "free_text" and "didn't hear" in reply.say
+    state = dialogue.turn(state, "")
+    assert state.last_reply.expecting == "yes_no"
+
+
 def test_out_of_scope_is_handled_politely(dialogue):
     _, reply = talk(dialogue, "I'm not pregnant")
     assert "only for back pain during pregnancy" in reply.say and not reply.done
