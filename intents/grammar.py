@@ -2,7 +2,8 @@
 
 The dialogue state decides what can be said next: a yes/no question accepts answers,
 commands, phrases naming the asked signs and the emergency phrases; the weeks question
-accepts numbers of weeks or months; the open question has no grammar (free speech).
+accepts numbers of weeks or months; the open question has no grammar (free speech); after
+the advice, the commands and the emergency phrases.
 """
 
 from __future__ import annotations
@@ -60,10 +61,16 @@ def _cached(expecting: str | None, asking: tuple[str, ...]) -> tuple[str, ...] |
         return tuple(yes_no_phrases(list(asking)))
     if expecting == "weeks":
         return tuple(weeks_phrases())
+    if expecting is None:  # after the advice: commands, and any new emergency sign
+        data = _data()
+        return tuple(_unique(data["commands"] + data["always"]))
     return None
 
 
 def phrases_for(expecting: str | None, asking: list[str] | None = None) -> list[str] | None:
-    """The grammar for the pending question; None means free speech (no grammar)."""
+    """The grammar for the pending question (expecting None: the advice was given).
+
+    None means free speech, for the open question.
+    """
     cached = _cached(expecting, tuple(asking or ()))
     return list(cached) if cached is not None else None

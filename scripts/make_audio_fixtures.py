@@ -11,7 +11,8 @@ measured against the speech's active frames, so "10 dB" means the same for a sho
 "yes" as for a long sentence.
 
     python scripts/make_audio_fixtures.py              # rebuild tests/fixtures/audio
-    python scripts/make_audio_fixtures.py --heldout D  # extra voices for benchmarks only
+    python scripts/make_audio_fixtures.py --heldout D  # unseen voices AND phrasings, for benchmarks only
+    python scripts/make_audio_fixtures.py --dev D      # fixture voices, more phrasings: for tuning
 
 Everything written is 16 kHz mono 16-bit WAV; manifest.json lists file, text, voice,
 noise, kind and the expected meaning, for the tests and `benchmarks/asr_bench.py`.
@@ -61,6 +62,13 @@ HELDOUT_VOICES = {
     "espeak-en-us+klatt": ("espeak", "en-us+klatt", []),
     "flite-kal16": ("flite", "kal16", []),
     "pyttsx3-en-gb+f1-fast": ("pyttsx3", "en-gb+f1", ["200"]),
+}
+# A third synthesiser family for the held-out set, when Debian's festival is installed
+# (apt-get install festival festvox-kdlpc16k festvox-us-slt-hts): an HTS statistical voice
+# and a diphone voice, unlike both flite's and espeak-ng's.
+FESTIVAL_VOICES = {
+    "festival-slt-hts": ("festival", "cmu_us_slt_arctic_hts", []),
+    "festival-ked": ("festival", "ked_diphone", []),
 }
 
 YES_NO = [
@@ -113,6 +121,71 @@ OPENINGS = [
     ("my back hurts and I'm bleeding a lot", ["vaginal_bleeding", "heavy_bleeding"], ["back", "bleeding", "lot"]),
     ("my lower back aches when I stand", [], ["back", "aches"]),
 ]
+# Held-out phrasings: never used for tuning (the hidden acceptance test uses "other
+# phrasings" too). Spoken by the held-out voices only, clean and with noise.
+HELDOUT_YES_NO = [
+    ("yes I do", "yes"), ("yeah a little", "yes"), ("yes it is", "yes"), ("definitely", "yes"),
+    ("a little bit", "yes"), ("uh huh", "yes"), ("yes I think so", "yes"), ("sort of", "yes"),
+    ("yes sadly", "yes"), ("yeah I have", "yes"),
+    ("no I don't", "no"), ("no never", "no"), ("definitely not", "no"), ("I don't think so", "no"),
+    ("no it isn't", "no"), ("nah", "no"), ("no not really", "no"), ("no I'm fine", "no"),
+    ("not sure", "unsure"), ("I have no idea", "unsure"), ("perhaps", "unsure"), ("I can't tell", "unsure"),
+    ("I don't really know", "unsure"), ("possibly", "unsure"),
+]
+HELDOUT_WEEKS = [
+    ("about twenty weeks", 20), ("I'm twenty four weeks pregnant", 24), ("thirty eight weeks", 38),
+    ("around fifteen weeks", 15), ("six months", 26), ("I'm eight months pregnant", 34),
+    ("eleven weeks", 11), ("thirty weeks", 30), ("nineteen weeks", 19), ("forty one weeks", 41),
+    ("twenty two weeks pregnant", 22), ("four months", 17),
+]
+HELDOUT_OPENINGS = [
+    ("there's a lot of blood", ["heavy_bleeding", "vaginal_bleeding"]),
+    ("my waters broke this morning", ["fluid_leak"]),
+    ("I've got a temperature and I'm shivering", ["fever"]),
+    ("the baby hasn't moved today", ["fetal_movement"]),
+    ("I passed out in the kitchen", ["fainting"]),
+    ("I'm short of breath", ["breathing"]),
+    ("my legs are numb and tingling", ["leg_weakness"]),
+    ("it stings when I wee", ["urinary_pain"]),
+    ("I can't pee at all", ["bladder_bowel"]),
+    ("I'm leaking fluid", ["fluid_leak"]),
+    ("I have cramps that come and go", ["contractions"]),
+    ("my back pain is getting worse every day", ["worsening"]),
+    ("the pain shoots down into my buttock", ["radiating"]),
+    ("I slipped and fell on my bump", ["trauma"]),
+    ("I can barely walk", ["walking_difficulty"]),
+    ("I've got a really bad headache", ["headache_vision"]),
+    ("I'm seeing flashing lights", ["headache_vision"]),
+    ("it's numb between my legs", ["saddle_numbness"]),
+    ("I have a pain in my right side", ["flank_pain"]),
+    ("my back has hurt for a month", ["persistent"]),
+    ("there's some blood in my underwear", ["vaginal_bleeding"]),
+    ("my tummy hurts all the time", ["constant_abdominal"]),
+]
+# Tuning ("dev") phrasings: the fixture voices saying more answers than the committed
+# fixtures hold, so choices are not fitted to 20 phrasings. Disjoint from the held-out ones.
+DEV_YES_NO = [
+    ("yup", "yes"), ("yes I have been", "yes"), ("of course", "yes"), ("absolutely", "yes"),
+    ("yes a bit", "yes"), ("kind of", "yes"), ("correct", "yes"),
+    ("no I didn't", "no"), ("none", "no"), ("no thanks", "no"), ("no nothing like that", "no"),
+    ("not that I know of", "no"), ("no it hasn't", "no"), ("never", "no"),
+    ("hard to say", "unsure"), ("I can't remember", "unsure"), ("no idea", "unsure"), ("I'm unsure", "unsure"),
+]
+DEV_WEEKS = [
+    ("fourteen weeks", 14), ("twenty six weeks", 26), ("about thirty weeks", 30), ("I'm thirty four weeks", 34),
+    ("eighteen weeks pregnant", 18), ("three months", 13), ("ten weeks", 10), ("thirty nine weeks", 39),
+    ("twenty one weeks", 21), ("about eight months", 34),
+]
+DEV_OPENINGS = [
+    ("I'm bleeding", ["vaginal_bleeding"]), ("I feel faint", ["fainting"]),
+    ("I can't breathe properly", ["breathing"]), ("I have chills", ["fever"]),
+    ("my legs are weak", ["leg_weakness"]), ("it hurts when I pee", ["urinary_pain"]),
+    ("I wet myself", ["bladder_bowel"]), ("the baby is moving less", ["fetal_movement"]),
+    ("I had a car accident", ["trauma"]), ("my vision is blurry", ["headache_vision"]),
+    ("the pain spreads to my leg", ["radiating"]), ("I'm having contractions every ten minutes", ["contractions"]),
+    ("I have a fever", ["fever"]), ("I can't feel my bottom", ["saddle_numbness"]),
+    ("I'm soaking a pad every hour", ["heavy_bleeding", "vaginal_bleeding"]),
+]
 KOREAN = [("네", "yes"), ("아니요", "no"), ("감사합니다", "oog"), ("안녕하세요", "oog")]
 # Turns of whole conversations, by fixture id (reusing the files above keeps the folder small).
 CONVERSATIONS = {
@@ -135,8 +208,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _run(cmd: list[str]) -> None:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _run(cmd: list[str], stdin: str | None = None) -> None:
+    subprocess.run(cmd, check=True, input=stdin.encode() if stdin is not None else None,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def synth_raw(voice: tuple[str, str, list[str]], text: str, path: str) -> None:
@@ -145,6 +219,8 @@ def synth_raw(voice: tuple[str, str, list[str]], text: str, path: str) -> None:
         _run(["flite", "-voice", vid, "-t", text, "-o", path])
     elif tool == "espeak":
         _run(["espeak-ng", "-v", vid, *extra, "-w", path, text])
+    elif tool == "festival":
+        _run(["text2wave", "-eval", f"(voice_{vid})", "-o", path], text)
     elif tool == "pyttsx3":
         # a child process: espeak's C library keeps global state, so one process per voice
         code = (
@@ -194,6 +270,16 @@ def synth(voice, text: str) -> np.ndarray:
     return x * (0.6 / peak)
 
 
+def heldout_voices() -> dict:
+    """The held-out voices; festival's only where it is installed (said on stderr)."""
+    voices = dict(HELDOUT_VOICES)
+    if shutil.which("text2wave"):
+        voices.update(FESTIVAL_VOICES)
+    else:
+        print("festival (text2wave) not installed: held-out set without festival voices", file=sys.stderr)
+    return voices
+
+
 def make_noise_bed(seconds: float = 40.0) -> np.ndarray:
     """Room tone and appliances (brown + pink noise from sox) plus a TV (TTS babble)."""
     with tempfile.TemporaryDirectory() as d:
@@ -230,8 +316,14 @@ def write(path: Path, x: np.ndarray) -> None:
     path.write_bytes(encode_wav(pcm, RATE))
 
 
-def plan(voices: dict, heldout: bool) -> list[dict]:
-    """Which (text, voice, noise) items to make. Rotations keep the folder small."""
+def plan(voices: dict, heldout: bool, mode: str | None = None) -> list[dict]:
+    """Which (text, voice, noise) items to make. Rotations keep the folder small.
+
+    mode "fixtures" (the committed set), "heldout" (unseen voices: the fixture phrasings
+    and the held-out phrasings, every item clean and once with noise) or "dev" (the
+    fixture voices saying the dev phrasings, clean and with noise: for tuning).
+    """
+    mode = mode or ("heldout" if heldout else "fixtures")
     names = list(voices)
     items = []
 
@@ -241,18 +333,49 @@ def plan(voices: dict, heldout: bool) -> list[dict]:
         items.append(dict(id=fid, file=f"{kind}/{slug(text)}__{tag}.wav", text=text, voice=voice,
                           noise=noise or "clean", snr_db=snr, kind=kind, **meaning))
 
+    if mode != "fixtures":
+        yes_no = ([(t, l, "fixture") for t, l in YES_NO] + [(t, l, "heldout") for t, l in HELDOUT_YES_NO]
+                  if mode == "heldout" else [(t, l, "dev") for t, l in DEV_YES_NO])
+        weeks = ([(t, w, "fixture") for t, w in WEEKS] + [(t, w, "heldout") for t, w in HELDOUT_WEEKS]
+                 if mode == "heldout" else [(t, w, "dev") for t, w in DEV_WEEKS])
+        openings = ([(t, s, "fixture") for t, s, _ in OPENINGS] + [(t, s, "heldout") for t, s in HELDOUT_OPENINGS]
+                    if mode == "heldout" else [(t, s, "dev") for t, s in DEV_OPENINGS])
+        n = 0
+        for text, label, phrasing in yes_no:
+            for v in names:
+                n += 1
+                add("yesno", text, v, label=label, phrasing=phrasing)
+                add("yesno", text, v, "kitchen", (20, 10)[n % 2], label=label, phrasing=phrasing)
+        for text, w, phrasing in weeks:
+            for v in names:
+                n += 1
+                add("weeks", text, v, weeks=w, phrasing=phrasing)
+                add("weeks", text, v, "kitchen", (20, 10)[n % 2], weeks=w, phrasing=phrasing)
+        for i, (text, slots, phrasing) in enumerate(openings):
+            for k in range(4):  # 4 voices per sentence, rotating; each also once with noise
+                v = names[(i + 2 * k) % len(names)]
+                add("opening", text, v, slots=slots, phrasing=phrasing)
+                add("opening", text, v, "kitchen", (20, 10)[(i + k) % 2], slots=slots, phrasing=phrasing)
+        if mode == "heldout":
+            for i, (text, cmd) in enumerate(COMMANDS):
+                for k in range(3):
+                    add("command", text, names[(i + 2 * k) % len(names)], command=cmd)
+            for i, text in enumerate(OUT_OF_GRAMMAR):
+                for k in range(3):
+                    add("oog", text, names[(i + 3 * k) % len(names)])
+                    add("oog", text, names[(i + 3 * k) % len(names)], "kitchen", (20, 10)[k % 2])
+        return items
+
     for i, (text, label) in enumerate(YES_NO):
         # 7 of the 9 voices per phrasing (rotating), every voice says every answer type
-        for v in (names if heldout else [names[(i + k) % len(names)] for k in range(7)]):
+        for v in [names[(i + k) % len(names)] for k in range(7)]:
             add("yesno", text, v, label=label)
-        if not heldout:
-            for j, snr in enumerate((20, 10)):
-                add("yesno", text, names[(i + 3 * j) % len(names)], "kitchen", snr, label=label)
+        for j, snr in enumerate((20, 10)):
+            add("yesno", text, names[(i + 3 * j) % len(names)], "kitchen", snr, label=label)
     for i, (text, weeks) in enumerate(WEEKS):
-        for v in (names if heldout else [names[(i + k * 3) % len(names)] for k in range(3)]):
+        for v in [names[(i + k * 3) % len(names)] for k in range(3)]:
             add("weeks", text, v, weeks=weeks)
-        if not heldout:
-            add("weeks", text, names[(i + 1) % len(names)], "kitchen", (20, 10)[i % 2], weeks=weeks)
+        add("weeks", text, names[(i + 1) % len(names)], "kitchen", (20, 10)[i % 2], weeks=weeks)
     for i, (text, cmd) in enumerate(COMMANDS):
         for k in range(3):
             add("command", text, names[(i + 2 * k) % len(names)], command=cmd)
@@ -262,20 +385,21 @@ def plan(voices: dict, heldout: bool) -> list[dict]:
     for i, (text, slots, keywords) in enumerate(OPENINGS):
         for k in range(2):
             add("opening", text, names[(i + 4 * k) % len(names)], slots=slots, keywords=keywords)
-        if not heldout and i % 2 == 0:
+        if i % 2 == 0:
             add("opening", text, names[(i + 1) % len(names)], "kitchen", (20, 10)[(i // 2) % 2],
                 slots=slots, keywords=keywords)
     return items
 
 
-def build(out: Path, voices: dict, heldout: bool, jobs: int = 2) -> dict:
+def build(out: Path, voices: dict, heldout: bool, jobs: int = 2, mode: str | None = None) -> dict:
+    mode = mode or ("heldout" if heldout else "fixtures")
     rng = random.Random(20240611)
     random.seed(20240611)
-    if out.exists() and not heldout:
+    if out.exists() and mode != "heldout":
         for sub in ("yesno", "weeks", "command", "oog", "opening", "korean"):
             shutil.rmtree(out / sub, ignore_errors=True)
     bed = make_noise_bed()
-    items = plan(voices, heldout)
+    items = plan(voices, heldout, mode)
     clean_cache: dict[tuple[str, str], np.ndarray] = {}
     keys = sorted({(it["text"], it["voice"]) for it in items})
     with ThreadPoolExecutor(jobs) as pool:
@@ -287,7 +411,7 @@ def build(out: Path, voices: dict, heldout: bool, jobs: int = 2) -> dict:
             x = add_noise(x, bed, it["snr_db"], rng)
         write(out / it["file"], x)
         it["seconds"] = round(len(x) / RATE, 2)
-    if not heldout:
+    if mode == "fixtures":
         for n, (text, label) in enumerate(KOREAN):
             x = synth(("espeak", "ko", []), text)
             f = f"korean/{label}-{n}__espeak-ko.wav"
@@ -299,12 +423,14 @@ def build(out: Path, voices: dict, heldout: bool, jobs: int = 2) -> dict:
     for it in items:
         if it["noise"] == "clean":
             by_id.setdefault(it["id"], it["file"])
-    conversations = {name: [by_id[t] for t in turns] for name, turns in CONVERSATIONS.items()}
+    conversations = ({name: [by_id[t] for t in turns] for name, turns in CONVERSATIONS.items()}
+                     if mode == "fixtures" else {})
     manifest = {
         "about": "Synthetic speech fixtures; made by scripts/make_audio_fixtures.py. "
                  "All files are 16 kHz mono 16-bit PCM WAV.",
         "voices": {k: " ".join([v[0], v[1], *v[2]]) for k, v in voices.items()},
         "heldout": heldout,
+        "mode": mode,
         "items": items,
         "conversations": conversations,
     }
@@ -315,12 +441,16 @@ def build(out: Path, voices: dict, heldout: bool, jobs: int = 2) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--heldout", type=Path, help="write held-out-voice items here instead")
+    ap.add_argument("--heldout", type=Path, help="write held-out voices and phrasings here instead")
+    ap.add_argument("--dev", type=Path, help="write the tuning set (fixture voices, dev phrasings) here")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     a = ap.parse_args(argv)
     if a.heldout:
-        m = build(a.heldout, HELDOUT_VOICES, heldout=True, jobs=a.jobs)
+        m = build(a.heldout, heldout_voices(), heldout=True, jobs=a.jobs)
         out = a.heldout
+    elif a.dev:
+        m = build(a.dev, VOICES, heldout=False, jobs=a.jobs, mode="dev")
+        out = a.dev
     else:
         m = build(a.out, VOICES, heldout=False, jobs=a.jobs)
         out = a.out

@@ -7,7 +7,12 @@ from intents.understanding import understand
 
 
 def test_open_question_is_free_speech():
-    assert phrases_for("free_text", []) is None and phrases_for(None) is None
+    assert phrases_for("free_text", []) is None
+
+
+def test_after_the_advice_commands_and_emergencies_are_heard():
+    grammar = phrases_for(None, [])
+    assert {"repeat", "start over", "stop"} <= set(grammar) and "i can't breathe" in grammar
 
 
 @pytest.mark.parametrize("answer", ["yes", "no", "unsure"])

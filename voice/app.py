@@ -8,16 +8,22 @@ from fastapi import Body, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from models import ErrorBody, Reply, StartRequest, TextRequest
-from voice import errors
-from voice.errors import ApiError
+from voice import errors, metrics
+from voice.errors import ApiError, error_response
 from voice.limits import BodySizeLimit
+from voice.ratelimit import RateLimit
+from voice.security import BearerAuth, install_cors
 from voice.service import SessionNotFound, SkillService
 
 ERROR_RESPONSES = {
     400: {"model": ErrorBody, "description": "Malformed request"},
+    401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
     404: {"model": ErrorBody, "description": "Unknown or deleted session"},
+    408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
     413: {"model": ErrorBody, "description": "Request body too large"},
+    415: {"model": ErrorBody, "description": "The body is not JSON"},
     422: {"model": ErrorBody, "description": "Invalid request"},
+    429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request; see Retry-After"},
 }
 
 
@@ -37,8 +43,20 @@ def create_app(service: SkillService | None = None) -> FastAPI:
         "It is not a doctor: in an emergency, call the emergency number.",
     )
     app.state.service = service
-    app.add_middleware(BodySizeLimit)
+    settings = service.settings
+    # middleware, innermost first: limits, turn timing, token, rate limit, CORS (outermost)
+    app.add_middleware(BodySizeLimit, timeout=settings.request_timeout)
+    app.add_middleware(metrics.TurnTimer)
+    if settings.api_token:
+        app.add_middleware(BearerAuth, token=settings.api_token)
+    app.add_middleware(RateLimit, rate=settings.rate_limit, burst=settings.rate_burst,
+                       include_loopback=settings.rate_limit_loopback)
+    install_cors(app, settings.cors_origins)
     errors.install(app)
+    errors.redact_tracebacks(not settings.log_transcripts)
+    # /readyz answers 200 when every check returns True; the recogniser check is appended
+    # where the engine is loaded (app.state.readiness.append(lambda: engine_ready))
+    app.state.readiness = [service.store.ping]
 
     def not_found(session_id: str) -> ApiError:
         return ApiError(404, "session_not_found", "No such session. It may have ended or been deleted; start a new one with POST /v1/sessions.")
@@ -46,6 +64,25 @@ def create_app(service: SkillService | None = None) -> FastAPI:
     @app.get("/healthz", tags=["service"])
     def healthz():
         return {"status": "ok"}
+
+    @app.get("/readyz", tags=["service"], responses={503: {"model": ErrorBody, "description": "Not ready yet"}})
+    def readyz():
+        failed = []
+        for check in list(app.state.readiness):
+            try:
+                ok = bool(check())
+            except Exception:
+                ok = False
+            if not ok:
+                failed.append(getattr(check, "__qualname__", None) or type(check).__name__)
+        if failed:
+            return error_response(503, "not_ready", "Not ready: " + ", ".join(failed), headers={"Retry-After": "1"})
+        return {"status": "ready"}
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus_metrics():
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
 
     @app.post("/v1/sessions", status_code=201, response_model=Reply, responses=ERROR_RESPONSES, tags=["sessions"])
     def create_session(body: Optional[StartRequest] = Body(None)):
@@ -74,4 +111,7 @@ def create_app(service: SkillService | None = None) -> FastAPI:
             raise not_found(session_id)
         return Response(status_code=204)
 
+    from voice.audio_routes import router as voice_router  # POST .../audio, GET .../speech
+
+    app.include_router(voice_router)
     return app

@@ -222,3 +222,17 @@ def read_wav_file(path) -> bytes:
 
 def duration_seconds(pcm: bytes, rate: int = TARGET_RATE) -> float:
     return len(pcm) / (2 * rate)
+
+
+SILENCE_PEAK = 100  # about -50 dBFS: nothing a recogniser could hear as speech
+
+
+def is_silent(pcm: bytes, peak: int = SILENCE_PEAK) -> bool:
+    """True when 16-bit PCM never rises above `peak`: a muted or disconnected microphone,
+    or an empty recording. Recognisers decode such audio anyway (PocketSphinx's free
+    language model turned two seconds of digital zeros into a word), so callers skip
+    recognition and treat it as "nothing heard"."""
+    if len(pcm) < 2:
+        return True
+    x = np.frombuffer(pcm[: len(pcm) // 2 * 2], dtype="<i2")
+    return int(np.abs(x.astype(np.int32)).max()) <= peak

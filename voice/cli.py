@@ -15,17 +15,62 @@ def _serve(args: argparse.Namespace) -> int:
 
     from voice.app import create_app
 
+    from dataclasses import replace
+
+    from voice.service import SkillService
+    from voice.sessions import describe
+
     settings = Settings.from_env()
-    app = create_app()
+    if args.log_transcripts:
+        settings = replace(settings, log_transcripts=True)
+    if settings.log_transcripts:
+        bar = "!" * 78
+        print(f"{bar}\n!! WARNING: --log-transcripts: what people say about their health will be written\n"
+              f"!! to this log. For debugging only; never on a service real people use.\n{bar}",
+              file=sys.stderr, flush=True)
+    service = SkillService(settings)
+    app = create_app(service)
+    from voice.audio_routes import start_recognizer
+
+    start_recognizer(app)  # loads the speech recogniser in the background; /readyz waits for it
     base = f"http://{args.host}:{args.port}"
     print(f"Back pain check is listening on {base}", flush=True)
     print(f"  API docs:   {base}/docs", flush=True)
     print(f"  try:        curl -s -X POST {base}/v1/sessions", flush=True)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    print(f"  sessions:   {describe(service.store)}", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
         print("  warning: listening beyond this machine; set BACKPAIN_API_TOKEN to require a token", flush=True)
-    del settings
-    # access logs carry session ids only, never what was said
+    # access logs carry method, path (with the session id) and status only, never bodies
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from voice import audit
+    from voice.sessions import describe, open_store
+
+    settings = Settings.from_env()
+    if settings.session_store == "memory":
+        print("error: BACKPAIN_SESSION_STORE=memory keeps no audit log beyond the process", file=sys.stderr)
+        return 2
+    try:
+        since = audit.parse_since(args.since) if args.since else None
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    store = open_store(settings)
+    try:
+        entries = store.audit_entries(since)
+    finally:
+        store.close()
+    text = audit.to_csv(entries) if args.format == "csv" else audit.to_json(entries)
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        print(f"{len(entries)} audit entries from {describe(store)} written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
     return 0
 
 
@@ -87,7 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=Settings.from_env().host, help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=Settings.from_env().port, help="port (default 8000)")
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    serve.add_argument("--log-transcripts", action="store_true",
+                       help="DEBUGGING ONLY: log what is said and answered (health data) to the server log")
     serve.set_defaults(func=_serve)
+
+    audit = sub.add_parser("audit", help="list or export the audit log of finished checks (no transcripts)")
+    audit.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    audit.add_argument("--since", metavar="ISO", help="only entries at or after this date/time (UTC if no zone)")
+    audit.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    audit.set_defaults(func=_audit)
 
     chat = sub.add_parser("chat", help="a text conversation on stdin/stdout, one turn per line")
     chat.add_argument("--json", action="store_true", help="print every reply as one JSON line")
@@ -105,9 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    from voice.config import ConfigError
+
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args) or 0
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -3,7 +3,52 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.I)
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(s|sec|second|m|min|minute|h|hour))?\s*$", re.I)
+_RATE_UNITS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
+
+
+class ConfigError(ValueError):
+    """A BACKPAIN_* variable has a value we cannot use; the message names it."""
+
+
+def parse_duration(value: str, name: str = "duration") -> float:
+    """"86400", "90s", "30m", "24h", "7d", "500ms" -> seconds."""
+    m = _DURATION.match(value or "")
+    if not m:
+        raise ConfigError(f"{name}: expected a duration such as 30s, 15m, 24h or 86400, not {value!r}")
+    return float(m.group(1)) * _UNITS[(m.group(2) or "s").lower()]
+
+
+def _positive(seconds: float, name: str) -> float:
+    if seconds <= 0:
+        raise ConfigError(f"{name}: must be more than zero")
+    return seconds
+
+
+def parse_rate(value: str, name: str = "BACKPAIN_RATE_LIMIT") -> float:
+    """"20/s", "600/min", "20" -> requests per second; "off", "0", "none" -> 0 (no limit)."""
+    if (value or "").strip().lower() in ("", "0", "off", "none", "no", "false"):
+        return 0.0
+    m = _RATE.match(value)
+    if not m:
+        raise ConfigError(f"{name}: expected a rate such as 20/s or 600/min, or off, not {value!r}")
+    return float(m.group(1)) / _RATE_UNITS[(m.group(2) or "s").lower()]
+
+
+def default_data_dir() -> Path:
+    """Per-user data folder: $XDG_DATA_HOME/backpain, else ~/.local/share/backpain."""
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".local" / "share") / "backpain"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -12,6 +57,23 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_transcripts: bool = False
+    # --- sessions and audit (voice/sessions.py) ---
+    data_dir: Path | None = None  # None: default_data_dir()
+    session_store: str = "sqlite"  # memory | sqlite | redis://...
+    session_ttl: float = 24 * 3600.0  # seconds of idleness before a session is purged
+    sqlite_sync: str = "full"  # full: a finished turn survives power loss too; normal: survives kill -9
+    lock_timeout: float = 10.0  # waiting longer for a busy session answers 429 session_busy
+    # --- limits and access (voice/ratelimit.py, voice/limits.py, voice/security.py) ---
+    rate_limit: float = 20.0  # requests per second per client address; 0 = no limit
+    rate_burst: float = 40.0
+    rate_limit_loopback: bool = False  # also limit clients on this machine
+    request_timeout: float = 30.0  # seconds to receive a request body; slower: 408
+    api_token: str = ""  # when set, /v1 and /metrics need Authorization: Bearer <token>
+    cors_origins: tuple[str, ...] = ()
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else default_data_dir()
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -21,4 +83,38 @@ class Settings:
             host=os.environ.get("BACKPAIN_HOST", cls.host),
             port=int(os.environ.get("BACKPAIN_PORT", cls.port)),
             log_transcripts=os.environ.get("BACKPAIN_LOG_TRANSCRIPTS", "") == "1",
+            **cls._service_env(),
+        )
+
+    @classmethod
+    def _service_env(cls) -> dict:
+        env = os.environ.get
+        rate = parse_rate(env("BACKPAIN_RATE_LIMIT", "20/s"))
+        burst_raw = env("BACKPAIN_RATE_BURST", "").strip()
+        try:
+            burst = float(burst_raw) if burst_raw else max(1.0, 2 * rate)
+        except ValueError:
+            raise ConfigError(f"BACKPAIN_RATE_BURST: expected a number, not {burst_raw!r}")
+        if burst < 1:
+            raise ConfigError("BACKPAIN_RATE_BURST: must be at least 1")
+        sync = env("BACKPAIN_SQLITE_SYNC", cls.sqlite_sync).strip().lower()
+        if sync not in ("full", "normal"):
+            raise ConfigError(f"BACKPAIN_SQLITE_SYNC: expected full or normal, not {sync!r}")
+        store = env("BACKPAIN_SESSION_STORE", "").strip() or cls.session_store
+        if store not in ("memory", "sqlite") and not store.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"BACKPAIN_SESSION_STORE: expected memory, sqlite or redis://host:port/db, not {store!r}")
+        data_dir = env("BACKPAIN_DATA_DIR", "").strip()
+        origins = tuple(o.strip() for o in env("BACKPAIN_CORS_ORIGINS", "").split(",") if o.strip())
+        return dict(
+            data_dir=Path(data_dir).expanduser() if data_dir else None,
+            session_store=store,
+            session_ttl=_positive(parse_duration(env("BACKPAIN_SESSION_TTL", "24h"), "BACKPAIN_SESSION_TTL"), "BACKPAIN_SESSION_TTL"),
+            sqlite_sync=sync,
+            lock_timeout=_positive(parse_duration(env("BACKPAIN_LOCK_TIMEOUT", "10s"), "BACKPAIN_LOCK_TIMEOUT"), "BACKPAIN_LOCK_TIMEOUT"),
+            rate_limit=rate,
+            rate_burst=burst,
+            rate_limit_loopback=_flag("BACKPAIN_RATE_LIMIT_LOOPBACK"),
+            request_timeout=_positive(parse_duration(env("BACKPAIN_REQUEST_TIMEOUT", "30s"), "BACKPAIN_REQUEST_TIMEOUT"), "BACKPAIN_REQUEST_TIMEOUT"),
+            api_token=env("BACKPAIN_API_TOKEN", "").strip(),
+            cors_origins=origins,
         )

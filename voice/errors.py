@@ -8,6 +8,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from voice import metrics
+from voice.sessions import SessionBusy, StoreUnavailable
 
 log = logging.getLogger("backpain")
 
@@ -18,11 +22,13 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
     429: "too_many_requests",
+    503: "unavailable",
 }
 
 
@@ -33,6 +39,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    metrics.error(code)
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
@@ -49,6 +56,49 @@ def _describe(exc: RequestValidationError) -> tuple[int, str, str]:
     return 422, "invalid_request", f"{where}: {message}"
 
 
+class RedactTracebacks(logging.Filter):
+    """Keeps exception details out of the server log: a traceback's messages can quote the
+    request (what someone said about their health). Logs the type and where it was raised;
+    `backpain serve --log-transcripts` (debugging only) keeps full tracebacks."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            tb = exc.__traceback__
+            where = ""
+            while tb is not None:
+                where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+                tb = tb.tb_next
+            record.msg = f"{record.getMessage()} [{type(exc).__name__} at {where}; details withheld]"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_REDACT = RedactTracebacks()
+_REDACTED_LOGGERS = ("uvicorn.error", "backpain")
+
+
+def redact_tracebacks(on: bool = True) -> None:
+    for name in _REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if on:
+            if _REDACT not in logger.filters:
+                logger.addFilter(_REDACT)
+        else:
+            logger.removeFilter(_REDACT)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    allowed: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            allowed |= set(getattr(route, "methods", None) or ())
+    return sorted(allowed)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
@@ -62,7 +112,27 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException):
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        if exc.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's words for a body json.loads cannot even decode (e.g. invalid UTF-8)
+            code, message = "invalid_json", "The request body could not be read as JSON (UTF-8)."
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; list every route on this path
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+        return error_response(exc.status_code, code, message, headers=headers)
+
+    @app.exception_handler(SessionBusy)
+    async def _busy(request: Request, exc: SessionBusy):
+        # another request holds this conversation (parallel turns of one session): retry
+        return error_response(429, "session_busy", "This conversation is busy with another request; try again.",
+                              headers={"Retry-After": "1"})
+
+    @app.exception_handler(StoreUnavailable)
+    async def _store_down(request: Request, exc: StoreUnavailable):
+        # not the client's doing: the session store cannot be reached; the one 5xx we answer on purpose
+        log.error("session store unavailable: %s", exc)
+        return error_response(503, "store_unavailable", "Conversations cannot be reached right now; try again shortly.",
+                              headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception):

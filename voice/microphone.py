@@ -2,14 +2,15 @@
 
 Endpointing uses PocketSphinx's WebRTC-style voice-activity Endpointer, because it is
 already installed with the default recogniser and needs no training: speech starts
-when most of a 0.3 s window is voiced and ends after the same amount of quiet. A short
-pre-roll is kept so the first consonant is not clipped. sounddevice (PortAudio) is
-imported lazily so servers without audio hardware never need it.
+when most of a 0.3 s window is voiced and ends after the same amount of quiet. The
+Endpointer hands frames back delayed by its window, starting a window *before* the
+speech was detected, so the first consonant is kept without a pre-roll of our own (an
+extra pre-roll repeats the audio just before detection: "no" was heard as "no no").
+sounddevice (PortAudio) is imported lazily so servers without audio hardware never need it.
 """
 
 from __future__ import annotations
 
-import collections
 import time
 from typing import Callable, Iterator
 
@@ -26,6 +27,21 @@ def _sd():
     except (ImportError, OSError) as e:
         raise MicrophoneError(f"microphone unavailable (install libportaudio2): {e}") from e
     return sd
+
+
+def require_device(kind: str = "input") -> str:
+    """The default input (or output) device's name; MicrophoneError when there is none.
+
+    Checked before a hands-free conversation starts, so a machine without a microphone
+    gets one clear sentence instead of a greeting followed by a PortAudio error.
+    """
+    sd = _sd()
+    try:
+        info = sd.query_devices(kind=kind)
+    except Exception as e:
+        what = "microphone (audio input device)" if kind == "input" else "speaker (audio output device)"
+        raise MicrophoneError(f"no {what} found: {e}") from e
+    return str(info.get("name", "default") if isinstance(info, dict) else info)
 
 
 def frames(block_bytes: int, device=None) -> Iterator[bytes]:
@@ -54,7 +70,6 @@ def utterances(source: Iterator[bytes] | None = None, *, window: float = 0.3, ra
 
     ep = Endpointer(window=window, ratio=ratio, sample_rate=SAMPLE_RATE)
     source = source if source is not None else frames(ep.frame_bytes)
-    preroll: collections.deque[bytes] = collections.deque(maxlen=int(0.2 / ep.frame_length) + 1)
     speech: list[bytes] = []
     limit = int(max_seconds * SAMPLE_RATE * 2)
     size = 0
@@ -69,14 +84,10 @@ def utterances(source: Iterator[bytes] | None = None, *, window: float = 0.3, ra
         was = ep.in_speech
         out = ep.process(frame)
         if out is None:
-            preroll.append(frame)
             if was and not ep.in_speech and speech:
                 yield b"".join(speech)
                 speech, size = [], 0
             continue
-        if not was:
-            speech = list(preroll)
-            preroll.clear()
         speech.append(out)
         size += len(out)
         if on_partial:

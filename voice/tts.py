@@ -15,12 +15,14 @@ pyttsx3 cannot start (no libespeak), the espeak-ng command line is used instead.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 
@@ -103,6 +105,11 @@ _engine = None
 _default_voice: str | None = None
 
 
+def _drop_engine() -> None:
+    global _engine
+    _engine = None
+
+
 def _pyttsx3_to_file(text: str, path: str, rate: int, voice: str | None) -> None:
     global _engine, _default_voice
     import pyttsx3
@@ -110,6 +117,14 @@ def _pyttsx3_to_file(text: str, path: str, rate: int, voice: str | None) -> None
     if _engine is None:
         _engine = pyttsx3.init()
         _default_voice = _engine.getProperty("voice")
+        # The espeak driver prints "Audio saved to ..." from espeak's callback thread, and on
+        # a fresh engine's first long text that happens after runAndWait has returned, outside
+        # the redirect below (it corrupted `replay --json --speak-to` output). Silence it at
+        # the source; the redirect stays for other drivers.
+        driver_module = sys.modules.get("pyttsx3.drivers.espeak")
+        if driver_module is not None:
+            driver_module.print = lambda *args, **kwargs: None
+        atexit.register(_drop_engine)  # tear down while modules exist (else __del__ errors at exit)
     e = _engine
     # The voice is set on every call, then the rate (selecting a voice resets the rate).
     # Set directly on the driver (immediate espeak calls) rather than through pyttsx3's

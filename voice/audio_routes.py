@@ -1,0 +1,401 @@
+"""Voice over HTTP: `POST /v1/sessions/{id}/audio` and `GET /v1/sessions/{id}/speech`.
+
+/audio takes one spoken turn as a WAV body, recognises it with the process-wide engine
+(`voice.asr.get_engine()`) listening only for what the pending question accepts
+(`intents.grammar.phrases_for`), and answers the Reply with `transcript`. Speech that
+matches nothing comes back as transcript "" and is still a turn: the skill says it did
+not catch that and asks again (never a guessed yes/no). Audio it cannot use is refused
+with a 4xx JSON error and leaves the conversation exactly where it was.
+
+The endpoints are plain `def`s, so FastAPI runs them in its threadpool: recognition is
+CPU-bound (~0.1 s for a yes/no, up to seconds for a long free answer) and must not stall
+the event loop that serves every other request. Only reading the body is async.
+
+/speech returns the latest reply spoken (WAV). Synthesis is cached per session and text,
+in memory only and bounded, so a client that fetches the same reply twice pays once.
+
+Privacy: neither audio nor transcripts are stored or logged here; the transcript only
+goes into the Reply that the caller receives (and the session state it already holds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import subprocess
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from intents.grammar import phrases_for
+from models import ErrorBody, Reply
+from voice.audio import AudioError, decode_wav, is_silent
+from voice.errors import ApiError
+
+log = logging.getLogger("backpain.voice")
+
+WAV_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave")
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+router = APIRouter(tags=["voice"])
+
+
+# --- the recogniser ----------------------------------------------------------------------
+#
+# A `def` endpoint runs in FastAPI's threadpool, which keeps the event loop free only if
+# the recogniser releases the GIL while it decodes. Vosk does (cffi); PocketSphinx's
+# Cython bindings do not: measured, one 15 s answer at the open question froze every
+# other request, /healthz included, for the 11 s it took to decode. So PocketSphinx
+# decodes in worker processes (up to BACKPAIN_ASR_WORKERS, default min(2, cores), started
+# as needed; each holds its own ~60 MB decoder), and Vosk, whose large models should be
+# loaded only once, decodes in threads on the shared model. BACKPAIN_ASR_WORKERS=0 keeps
+# everything in this process. Workers that die (a native crash, kill) are replaced and
+# the turn is retried once.
+
+HOLDS_GIL = {"pocketsphinx"}
+_W_ENGINE = None  # in a worker process: its own engine
+_W_ERROR: str | None = None
+
+
+def _worker_init(parent: int) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
+
+    def exit_with_parent() -> None:  # a killed server (kill -9) must not leave workers behind:
+        while True:                  # they hold both ends of their task queue, so never see EOF.
+            if os.getppid() != parent:  # (the pid is passed in: the server may die while we start)
+                os._exit(0)
+            time.sleep(1.0)
+
+    threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
+    logging.getLogger("voice.asr").setLevel(logging.WARNING)
+    global _W_ENGINE, _W_ERROR
+    from voice.asr import get_engine
+
+    try:
+        _W_ENGINE = get_engine()
+    except Exception as e:  # reported by every task; an initializer that raises breaks the pool
+        _W_ERROR = f"{type(e).__name__}: {e}"
+
+
+def _worker_engine():
+    from voice.asr import ModelError
+
+    if _W_ENGINE is None:
+        raise ModelError(_W_ERROR or "the recogniser did not load")
+    return _W_ENGINE
+
+
+def _worker_describe() -> tuple[str, str]:
+    engine = _worker_engine()
+    return engine.name, engine.model
+
+
+def _worker_recognize(pcm: bytes, expecting: str | None, asking: tuple[str, ...]) -> str:
+    return _worker_engine().recognize(pcm, phrases_for(expecting, list(asking))).text
+
+
+def _workers() -> int:
+    raw = os.environ.get("BACKPAIN_ASR_WORKERS", "").strip()
+    try:
+        return max(0, int(raw)) if raw else min(2, os.cpu_count() or 1)
+    except ValueError:
+        log.warning("BACKPAIN_ASR_WORKERS=%r is not a number; using the default", raw)
+        return min(2, os.cpu_count() or 1)
+
+
+class _Recognizer:
+    """The server's speech recogniser: loaded once (in the background for `backpain serve`),
+    a load failure remembered and reported, and named to the service for metrics/audit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._engine = None  # in-process engine (Vosk, or BACKPAIN_ASR_WORKERS=0)
+        self._workers = 0
+        self.name: str | None = None
+        self.model: str | None = None
+        self.error: str | None = None
+        self.loaded = False
+
+    def _unavailable(self, why: str) -> ApiError:
+        self.error = why
+        return ApiError(503, "asr_unavailable", f"Speech recognition is not available on this server: {why}. "
+                                                "Text turns still work (POST .../text).")
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        """Workers start on demand (one more whenever none is idle, up to `workers`); the first
+        is started and loaded now, so readiness means a turn can be decoded at once."""
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
+        try:
+            self.name, self.model = pool.submit(_worker_describe).result(timeout=300)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        return pool
+
+    def _start_pool(self, workers: int) -> bool:
+        """False when worker processes cannot be started here (e.g. a program read from stdin
+        cannot be re-imported by `spawn`): decoding then stays in this process."""
+        try:
+            self._pool, self._workers = self._new_pool(workers), workers
+            return True
+        except (BrokenProcessPool, OSError, EOFError, RuntimeError) as e:
+            log.warning("speech recognition worker processes unavailable (%s); decoding in the server process",
+                        type(e).__name__)
+            return False
+
+    @staticmethod
+    def _pocketsphinx_expected() -> bool:
+        """Would voice.asr pick PocketSphinx? (Then only the workers need to load it.)"""
+        choice = os.environ.get("BACKPAIN_ASR", "auto").strip().lower()
+        if choice != "auto":
+            return choice == "pocketsphinx"
+        if os.environ.get("BACKPAIN_VOSK_MODEL", "").strip():
+            return False
+        from voice.asr import available_engines
+
+        return not any(r["engine"] == "vosk" and r["auto_choice"] for r in available_engines())
+
+    def load(self, service=None) -> None:
+        """Idempotent; raises ApiError(503) when no recogniser can be loaded."""
+        with self._lock:
+            if not self.loaded:
+                from voice.asr import ModelError, get_engine, reset_engine
+
+                workers = _workers()
+                try:
+                    if workers > 0 and self._pocketsphinx_expected() and self._start_pool(workers):
+                        pass
+                    else:
+                        engine = get_engine()
+                        self.name, self.model = engine.name, engine.model
+                        if engine.name in HOLDS_GIL and workers > 0 and self._start_pool(workers):
+                            reset_engine()  # the workers decode; drop this process's copy
+                        else:
+                            self._engine = engine
+                except (ModelError, ValueError, ImportError, OSError) as e:
+                    raise self._unavailable(str(e) or type(e).__name__) from None
+                self.loaded, self.error = True, None
+        if service is not None and getattr(service, "asr_engine", None) != self.name:
+            setter = getattr(service, "set_asr_engine", None)
+            if setter:
+                setter(self.name, self.model)
+
+    def recognize(self, pcm: bytes, expecting: str | None, asking: list[str], service=None) -> str:
+        self.load(service)
+        if self._engine is not None:
+            return self._engine.recognize(pcm, phrases_for(expecting, asking)).text
+        for attempt in (1, 2):
+            pool = self._pool
+            try:
+                return pool.submit(_worker_recognize, pcm, expecting, tuple(asking)).result(timeout=300)
+            except TimeoutError:  # a 60 s recording decodes in well under a minute; something is stuck
+                raise ApiError(503, "asr_unavailable", "Speech recognition is overloaded; try again.") from None
+            except BrokenProcessPool:
+                log.error("a speech recognition worker died; starting new ones")
+                with self._lock:
+                    if self._pool is pool:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        try:
+                            self._pool = self._new_pool(self._workers)
+                        except Exception as e:
+                            self.loaded = False
+                            raise self._unavailable(f"the recogniser workers could not be restarted ({e})") from None
+        raise self._unavailable("the recogniser workers keep failing")
+
+
+RECOGNIZER = _Recognizer()
+
+
+def start_recognizer(app: FastAPI) -> threading.Thread:
+    """For `backpain serve`: load the recogniser now, in the background, and add a readiness
+    check "recognizer_loaded" (so /readyz answers 503 until the model is in memory, which
+    for a large Vosk model takes many seconds; /healthz answers meanwhile)."""
+    service = app.state.service
+
+    def recognizer_loaded() -> bool:
+        return RECOGNIZER.loaded
+
+    recognizer_loaded.__qualname__ = "recognizer_loaded"
+    readiness = getattr(app.state, "readiness", None)
+    if isinstance(readiness, list):
+        readiness.append(recognizer_loaded)
+
+    def load() -> None:
+        try:
+            RECOGNIZER.load(service)
+        except ApiError:
+            log.error("speech recognition unavailable: %s", RECOGNIZER.error)
+
+    t = threading.Thread(target=load, name="load-recognizer", daemon=True)
+    t.start()
+    return t
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def _not_found() -> ApiError:
+    return ApiError(404, "session_not_found",
+                    "No such session. It may have ended or been deleted; start a new one with POST /v1/sessions.")
+
+
+def _latest(service, session_id: str) -> Reply:
+    from voice.service import SessionNotFound
+
+    try:
+        return service.latest(session_id)
+    except SessionNotFound:
+        raise _not_found() from None
+
+
+def _reply_json(reply: Reply) -> JSONResponse:
+    body = reply.model_dump(mode="json")
+    if body.get("transcript") is None:
+        body.pop("transcript", None)
+    return JSONResponse(body)
+
+
+async def _wav_body(request: Request) -> bytes:
+    """The raw body, once its declared type is a WAV one (415 otherwise, body unread).
+    The size and time limits are enforced by voice.limits.BodySizeLimit as it streams in."""
+    ctype = request.headers.get("content-type", "")
+    media = ctype.split(";", 1)[0].strip().lower()
+    if media not in WAV_TYPES:
+        shown = f"Content-Type {media!r}" if media else "no Content-Type"
+        raise ApiError(415, "unsupported_media_type",
+                       f"This endpoint takes a WAV recording (16-bit PCM, 16 kHz mono is best) "
+                       f"sent as Content-Type: audio/wav; the request had {shown}.")
+    return await request.body()
+
+
+AUDIO_ERRORS = {
+    400: {"model": ErrorBody, "description": "The WAV file is damaged or truncated (`bad_audio`)"},
+    401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
+    404: {"model": ErrorBody, "description": "Unknown or deleted session"},
+    408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
+    413: {"model": ErrorBody, "description": "Recording longer than 60 s (`audio_too_long`) or body over 10 MB"},
+    415: {"model": ErrorBody, "description": "Not a WAV body, or a WAV encoding/rate/channel count we do not take "
+                                             "(8-48 kHz, mono or stereo, PCM or float)"},
+    422: {"model": ErrorBody, "description": "Empty recording (`empty_audio`)"},
+    429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request"},
+    503: {"model": ErrorBody, "description": "Speech recognition is not available on this server"},
+}
+SPEECH_ERRORS = {k: AUDIO_ERRORS[k] for k in (401, 404, 429)}
+SPEECH_ERRORS[503] = {"model": ErrorBody, "description": "Speech synthesis is not available on this server"}
+
+
+# --- POST /audio -------------------------------------------------------------------------
+
+@router.post(
+    "/v1/sessions/{session_id}/audio",
+    response_model=Reply,
+    responses=AUDIO_ERRORS,
+    summary="One spoken turn (WAV in, Reply with transcript out)",
+    description=(
+        "The body is the person's answer recorded as a WAV file (`Content-Type: audio/wav`; "
+        "`audio/x-wav` and `audio/wave` are accepted too). Any PCM or float WAV of 8-48 kHz, mono "
+        "or stereo, up to 60 s is converted to 16 kHz mono; 16 kHz 16-bit mono is best. The speech "
+        "is recognised against what the pending question accepts; `transcript` is what was heard, "
+        "\"\" when nothing usable was (the skill then asks again). Audio is not stored."
+    ),
+    openapi_extra={"requestBody": {"required": True, "content": {t: _BINARY for t in WAV_TYPES[:3]}}},
+)
+def audio_turn(session_id: str, request: Request, body: bytes = Depends(_wav_body)):
+    from voice.service import SessionNotFound
+
+    service = request.app.state.service
+    latest = _latest(service, session_id)  # 404 before any decoding
+    try:
+        pcm = decode_wav(body)
+    except AudioError as e:
+        raise ApiError(e.status, e.code, e.message) from None
+    del body
+    RECOGNIZER.load(service)
+    try:
+        transcript = "" if is_silent(pcm) else RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service)
+    except ValueError as e:  # e.g. a Vosk model that knows none of the question's words
+        raise ApiError(503, "asr_unavailable", f"Speech recognition cannot listen for this question: {e}") from None
+    try:
+        reply = service.turn(session_id, transcript, transcript=transcript, engine=RECOGNIZER.name)
+    except SessionNotFound:  # deleted while we were listening
+        raise _not_found() from None
+    return _reply_json(reply)
+
+
+# --- GET /speech -------------------------------------------------------------------------
+
+class _SpeechCache:
+    """LRU of synthesised WAVs, keyed by session and a hash of (text, rate, voice); bounded
+    in bytes. Memory only; entries of deleted sessions simply age out."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_items: int = 256):
+        self.max_bytes, self.max_items = max_bytes, max_items
+        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(session_id: str, text: str) -> tuple[str, str]:
+        settings = f"{os.environ.get('BACKPAIN_TTS_RATE', '')}|{os.environ.get('BACKPAIN_TTS_VOICE', '')}"
+        return session_id, hashlib.sha256(f"{settings}\n{text}".encode()).hexdigest()
+
+    def get(self, key) -> bytes | None:
+        with self._lock:
+            wav = self._items.get(key)
+            if wav is not None:
+                self._items.move_to_end(key)
+            return wav
+
+    def put(self, key, wav: bytes) -> None:
+        if len(wav) > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old)
+            self._items[key] = wav
+            self._bytes += len(wav)
+            while self._bytes > self.max_bytes or len(self._items) > self.max_items:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= len(dropped)
+
+
+SPEECH_CACHE = _SpeechCache()
+
+
+@router.get(
+    "/v1/sessions/{session_id}/speech",
+    response_class=Response,
+    responses={200: {"content": {"audio/wav": _BINARY},
+                     "description": "The latest reply's `say`, spoken: a 16-bit mono WAV file"},
+               **SPEECH_ERRORS},
+    summary="The latest reply, spoken (WAV)",
+    description="Text to speech of the latest reply's `say` (phone numbers read digit by digit). "
+                "Settings: BACKPAIN_TTS_RATE (words per minute), BACKPAIN_TTS_VOICE.",
+)
+def speech(session_id: str, request: Request):
+    from voice.tts import synthesize
+
+    latest = _latest(request.app.state.service, session_id)
+    key = SPEECH_CACHE.key(session_id, latest.say)
+    wav = SPEECH_CACHE.get(key)
+    if wav is None:
+        try:
+            wav = synthesize(latest.say)
+        except (RuntimeError, OSError) as e:
+            raise ApiError(503, "tts_unavailable", f"Speech synthesis is not available on this server: {e}") from None
+        except subprocess.SubprocessError:  # espeak-ng failed or timed out
+            raise ApiError(503, "tts_unavailable", "Speech synthesis failed on this server.") from None
+        SPEECH_CACHE.put(key, wav)
+    # health data: no shared caches may keep it
+    return Response(wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})

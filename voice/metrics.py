@@ -1,0 +1,100 @@
+"""Prometheus metrics (GET /metrics). Counts and timings only, never what was said.
+
+    backpain_turns_total{kind="text"|"audio"}        turns answered
+    backpain_turn_seconds{kind}                      time to answer a turn, server side
+    backpain_triage_total{urgency}                   advice given, by urgency
+    backpain_errors_total{code}                      error responses, by error code
+    backpain_sessions_started_total                  conversations started
+    backpain_asr_engine_info{engine, model}          the speech recogniser in use
+
+Plus prometheus_client's process_* metrics (memory, CPU, open files).
+Recording costs a few microseconds per turn.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, Info, disable_created_metrics, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+disable_created_metrics()  # no *_created series: less noise per scrape
+
+TURNS = Counter("backpain_turns", "Turns answered", ["kind"])
+TURN_SECONDS = Histogram(
+    "backpain_turn_seconds",
+    "Time to answer a turn, from request to response start, in the server",
+    ["kind"],
+    buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+TRIAGE = Counter("backpain_triage", "Advice given (finished checks), by urgency", ["urgency"])
+ERRORS = Counter("backpain_errors", "Error responses, by error code", ["code"])
+SESSIONS = Counter("backpain_sessions_started", "Conversations started")
+ASR_ENGINE = Info("backpain_asr_engine", "The speech recogniser in use")
+ASR_ENGINE.info({"engine": "none", "model": ""})
+
+# pre-create the common label sets so they show as 0 before the first event
+for _kind in ("text", "audio"):
+    TURNS.labels(_kind)
+    TURN_SECONDS.labels(_kind)
+
+
+def turn(kind: str) -> None:
+    TURNS.labels(kind).inc()
+
+
+def triage(urgency: str) -> None:
+    TRIAGE.labels(urgency).inc()
+
+
+def error(code: str) -> None:
+    ERRORS.labels(code).inc()
+
+
+def session_started() -> None:
+    SESSIONS.inc()
+
+
+def set_asr_engine(engine: str, model: str = "") -> None:
+    ASR_ENGINE.info({"engine": engine or "none", "model": model or ""})
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def _turn_kind(scope: Scope) -> str | None:
+    if scope["type"] != "http" or scope["method"] != "POST":
+        return None
+    path = scope["path"]
+    if not path.startswith("/v1/sessions/"):
+        return None
+    if path.endswith("/text"):
+        return "text"
+    if path.endswith("/audio"):
+        return "audio"
+    return None
+
+
+class TurnTimer:
+    """Pure ASGI middleware: observes turn latency until the response starts."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = _turn_kind(scope)
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        observed = False
+
+        async def timed_send(message: Message) -> None:
+            nonlocal observed
+            if not observed and message["type"] == "http.response.start":
+                observed = True
+                TURN_SECONDS.labels(kind).observe(time.perf_counter() - start)
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
