@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import wave
 import threading
 
 _DIGITS = "zero one two three four five six seven eight nine".split()
@@ -149,6 +150,17 @@ def _espeak_to_file(text: str, path: str, rate: int, voice: str | None) -> None:
     subprocess.run(cmd + ["--", text], check=True, capture_output=True, timeout=60)
 
 
+def _complete_wav(data: bytes) -> bool:
+    """A whole WAV file: espeak's callback thread can still be writing after runAndWait."""
+    try:
+        with wave.open(io.BytesIO(data)) as w:
+            frames = w.getnframes()
+            body = w.readframes(frames)
+            return frames > 0 and len(body) == frames * w.getsampwidth() * w.getnchannels()
+    except (wave.Error, EOFError):
+        return False
+
+
 def synthesize(text: str, *, rate: int | None = None, voice: str | None = None) -> bytes:
     """WAV bytes (16-bit mono, the synthesiser's rate) of `text` read aloud."""
     rate, voice = _settings(rate, voice)
@@ -160,7 +172,8 @@ def synthesize(text: str, *, rate: int | None = None, voice: str | None = None) 
             data = open(path, "rb").read() if os.path.exists(path) else b""
         except Exception:
             data = b""
-        if len(data) <= 44:  # pyttsx3 unavailable or produced nothing: fall back
+        if not _complete_wav(data):  # pyttsx3 unavailable, or its file still being written: fall back
+            path = os.path.join(d, "speech-cli.wav")  # never the file espeak's thread may still write
             _espeak_to_file(spoken, path, rate, voice)
             data = open(path, "rb").read()
     return data
