@@ -97,7 +97,8 @@ def service_markdown(r: dict) -> str:
         for x in th["results"]:
             out.append(f"| {x['store']} | {_f(x['turns_per_s'], 0)} | {_f(x['latency']['median_ms'])} | "
                        f"{_f(x['latency']['p99_ms'])} | {x['sessions']} | {_errors(x['errors'])} | {_f(x['rss_mb'], 0)} |")
-        out += ["", f"Ratio sqlite (FULL) / memory throughput: {_f(th['ratio_sqlite_vs_memory'])}.", ""]
+        out += ["", "Throughput relative to the memory store: "
+                + ", ".join(f"{k} {_f(v)}×" for k, v in th["vs_memory"].items()) + ".", ""]
     if "load" in r:
         ld = r["load"]
         kinds = "text and audio" if ld["audio"] else "text only (voice/audio_routes.py not present)"
@@ -105,7 +106,7 @@ def service_markdown(r: dict) -> str:
                 f"{ld['users']} concurrent conversations, each pausing {ld['think_s'][0]}–{ld['think_s'][1]} s "
                 f"(uniform) before every answer, for {_f(ld['seconds'], 0)} s; {kinds}"
                 + (f", {int(ld['audio_share'] * 100)}% of yes/no answers spoken ({', '.join(ld['audio_files'])})" if ld["audio"] else "")
-                + "; session store sqlite FULL (the default).", "",
+                + "; session store sqlite, synchronous=NORMAL (the default).", "",
                 f"Throughput {_f(ld['turns_per_s'], 1)} turns/s ({ld['turns']} turns: {ld['by_kind']['text']} text, "
                 f"{ld['by_kind']['audio']} audio); {ld['sessions']} conversations started, {ld['finished']} finished; "
                 f"errors: {_errors(ld['errors'])}.", "",

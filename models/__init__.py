@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 RED_FLAG_SLOTS: tuple[str, ...] = (
     "heavy_bleeding",
@@ -118,12 +118,21 @@ class StartRequest(BaseModel):
 
     weeks: Optional[int] = Field(None, ge=MIN_WEEKS, le=MAX_WEEKS, description="weeks of pregnancy, if known")
 
+    @field_validator("weeks", mode="before")
+    @classmethod
+    def _a_json_number(cls, value):
+        # {"weeks": true} or "12" is a client bug, not 1 or 12 weeks fed to triage;
+        # 28.0 is the integer 28 in JSON
+        if isinstance(value, (bool, str)):
+            raise ValueError("weeks must be a whole number from 1 to 42")
+        return value
+
 
 MAX_TEXT_CHARS = 2000
 
 
 class TextRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     text: str = Field(..., max_length=MAX_TEXT_CHARS, description="what the person said or typed")
 

@@ -56,6 +56,18 @@ class Server:
                 self.proc.wait()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory):
+    """No test writes sessions or audit entries into the real per-user data folder."""
+    previous = os.environ.get("BACKPAIN_DATA_DIR")
+    os.environ["BACKPAIN_DATA_DIR"] = str(tmp_path_factory.mktemp("backpain-data"))
+    yield
+    if previous is None:
+        os.environ.pop("BACKPAIN_DATA_DIR", None)
+    else:
+        os.environ["BACKPAIN_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("live-server-data")

@@ -39,7 +39,7 @@ def test_defaults(monkeypatch):
                 "BACKPAIN_HOST"):
         monkeypatch.delenv(var, raising=False)
     s = Settings.from_env()
-    assert (s.session_store, s.session_ttl, s.sqlite_sync) == ("sqlite", 86400, "full")
+    assert (s.session_store, s.session_ttl, s.sqlite_sync) == ("sqlite", 86400, "normal")
     assert (s.rate_limit, s.rate_burst, s.rate_limit_loopback) == (20, 40, False)
     assert (s.api_token, s.cors_origins, s.host, s.request_timeout) == ("", (), "127.0.0.1", 30)
 

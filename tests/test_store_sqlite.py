@@ -15,13 +15,13 @@ from service_harness import run_increment_workers
 
 
 def test_wal_mode_and_synchronous_setting(tmp_path):
-    full = SQLiteStore(tmp_path / "a.db")
-    assert full.pragma("journal_mode") == "wal"
+    normal = SQLiteStore(tmp_path / "a.db")
+    assert normal.pragma("journal_mode") == "wal"
+    assert normal.pragma("synchronous") == 1  # NORMAL (default): survives the process being killed
+    normal.close()
+    full = SQLiteStore(tmp_path / "b.db", synchronous="full")
     assert full.pragma("synchronous") == 2  # FULL: a committed turn survives a power cut too
     full.close()
-    normal = SQLiteStore(tmp_path / "b.db", synchronous="normal")
-    assert normal.pragma("synchronous") == 1  # NORMAL: survives the process being killed
-    normal.close()
 
 
 def test_default_store_is_a_private_file_in_the_data_dir(tmp_path):

@@ -61,7 +61,7 @@ class Settings:
     data_dir: Path | None = None  # None: default_data_dir()
     session_store: str = "sqlite"  # memory | sqlite | redis://...
     session_ttl: float = 24 * 3600.0  # seconds of idleness before a session is purged
-    sqlite_sync: str = "full"  # full: a finished turn survives power loss too; normal: survives kill -9
+    sqlite_sync: str = "normal"  # normal: a committed turn survives kill -9; full: power loss too
     lock_timeout: float = 10.0  # waiting longer for a busy session answers 429 session_busy
     # --- limits and access (voice/ratelimit.py, voice/limits.py, voice/security.py) ---
     rate_limit: float = 20.0  # requests per second per client address; 0 = no limit

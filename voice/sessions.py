@@ -16,9 +16,13 @@ Three stores:
 - `MemoryStore`: this process only; for tests and `backpain chat`.
 - `SQLiteStore` (the default): one file under BACKPAIN_DATA_DIR, WAL mode. Every turn is a
   BEGIN IMMEDIATE transaction, committed before the reply leaves, so killing the server
-  (even with SIGKILL) between turns loses nothing; with synchronous=FULL (the default) a
-  committed turn also survives a power cut. The write lock of the transaction is what
-  serialises turns across processes sharing the file.
+  (even with SIGKILL) between turns loses nothing. synchronous=NORMAL (the default) is
+  enough for that: a commit is written to the WAL file before it returns, and the kernel
+  keeps it when the process dies; only a power cut or kernel crash can undo the last
+  commits (never corrupt the file). synchronous=FULL (BACKPAIN_SQLITE_SYNC=full) also
+  fsyncs every commit, for power-loss durability, at one fsync per turn: 0.5 ms on an idle
+  disk here, several ms when other work keeps the disk busy (BENCHMARKS.md). The write
+  lock of the transaction is what serialises turns across processes sharing the file.
 - `RedisStore`: several `backpain serve` processes share sessions. A lock key with an
   expiry (SET NX PX + compare-and-delete) guards each conversation; the state and the
   audit event are written in one MULTI/EXEC that WATCHes the lock key, so a writer whose
@@ -208,7 +212,7 @@ class SQLiteStore:
         self,
         path: str | os.PathLike,
         ttl: float = DEFAULT_TTL,
-        synchronous: str = "full",
+        synchronous: str = "normal",
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         self.path = Path(path)
