@@ -1,4 +1,4 @@
-"""`make bench` = `python -m benchmarks [--quick] [--only latency,throughput,load,asr]`.
+"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,latency,throughput,load,asr]`.
 
 Runs the service benchmarks (benchmarks/service_bench.py) and, when it exists, the speech
 recognition benchmark (benchmarks/asr_bench.py, `run() -> dict`), then rewrites their
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks import report, service_bench
 
-ALL = ("latency", "throughput", "load", "asr")
+ALL = ("dialogue", "latency", "throughput", "load", "asr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
 
     results: dict = {"machine": report.machine(), "quick": args.quick, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    if "dialogue" in wanted:
+        from benchmarks import dialogue_bench
+
+        print("[bench] dialogue …", flush=True)
+        results["dialogue"] = dialogue_bench.run()
+        report.write_section(Path(args.out), "dialogue-bench", dialogue_bench.markdown(results["dialogue"]))
     runners = {
         "latency": lambda: service_bench.latency(quick=args.quick),
         "throughput": lambda: service_bench.throughput(quick=args.quick),
