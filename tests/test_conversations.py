@@ -38,8 +38,7 @@ def http(api):
 
 @pytest.fixture(scope="module")
 def api(live_server):
-    import httpx
-    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+    with live_server.client(timeout=30) as client:
         yield client
 
 
