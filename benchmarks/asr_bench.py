@@ -1,13 +1,25 @@
-"""Speech-recognition measurements for BENCHMARKS.md: accuracy per voice and noise level,
-real-time factor, end-of-audio-to-text latency, memory and start-up time, per engine.
+"""Speech-recognition measurements for BENCHMARKS.md: accuracy per kind of answer, noise
+level and voice, real-time factor, end-of-audio-to-text latency, memory and start-up time.
 
-    python -m benchmarks.asr_bench [--heldout DIR] [--json]
+    python -m benchmarks.asr_bench [--heldout DIR] [--dev DIR] [--quick] [--json]
 
-Scores use the committed fixtures (tests/fixtures/audio/manifest.json). With --heldout,
-voices never used for tuning are synthesised into DIR first (scripts/make_audio_fixtures.py
---heldout) and scored too: that number is the honest estimate for unseen voices.
-Yes/no scoring distinguishes "wrong" (the opposite answer: dangerous) from "empty"
-(not understood: the skill re-asks).
+Every clip goes through the engine with the dialogue's own grammar for its kind of answer
+(`intents.grammar.phrases_for`; the open question is free speech) and the transcript is read
+by the real NLU (`intents.understanding.understand`), as the /audio route does:
+
+  * yesno: the answer (yes / no / unsure) must be the one spoken; "wrong" = another answer
+    (dangerous), "empty" = not understood (the skill re-asks);
+  * weeks: the weeks read back must be the ones spoken;
+  * opening: every red-flag sign the sentence names must be found ("wrong" counts
+    sentences where a sign was found that was not said);
+  * oog: speech the yes/no grammar does not hold must not come back as yes or no;
+  * command: the command must be understood.
+
+Sets: the committed fixtures (tests/fixtures/audio, the voices tuned on); with --heldout,
+voices AND phrasings never used for tuning (scripts/make_audio_fixtures.py --heldout,
+every clip clean and once with kitchen/TV noise): that is the honest estimate; with --dev,
+the fixture voices saying more phrasings (the tuning set). Without --quick, the held-out
+set is made in the cache folder when no DIR is given.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "audio"
 sys.path.insert(0, str(ROOT))
+ASKING = ["vaginal_bleeding", "fluid_leak"]  # the first yes/no question of a check
 
 
 def _rss_mb() -> float:
@@ -38,79 +51,69 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _grammar_for(kind: str):
-    from voice.asr import phrases as P
+def grammar_for(kind: str):
+    from intents.grammar import phrases_for
 
-    try:  # the dialogue's own grammar, when it exists
-        from intents.grammar import phrases_for  # type: ignore
-
-        if kind in ("yesno", "oog", "command"):
-            return phrases_for("yes_no", ["vaginal_bleeding"])
-        if kind == "weeks":
-            return phrases_for("weeks", ["weeks"])
-    except Exception:
-        pass
     if kind in ("yesno", "oog", "command"):
-        return P.YES_NO_GRAMMAR
+        return phrases_for("yes_no", ASKING)
     if kind == "weeks":
-        return P.weeks_phrases()
-    return None
+        return phrases_for("weeks", ["weeks"])
+    return None  # opening: free speech
 
 
-def _label(text: str) -> str:
-    from voice.asr.phrases import LABEL
+def judge(item: dict, text: str) -> tuple[bool, bool]:
+    """(right, wrong) for one transcript, read by the NLU."""
+    from intents.understanding import understand
 
-    labels = dict(LABEL)
-    try:  # the dialogue's own answer lists, when present
-        from intents.grammar import _data  # type: ignore
-
-        for answer, phrases in _data()["answers"].items():
-            labels.update({p.lower(): answer for p in phrases})
-    except Exception:
-        pass
-    return labels.get(text, "other" if text else "")
+    kind = item["kind"]
+    if kind == "yesno":
+        got = understand(text, "yes_no", ASKING).answer
+        return got == item["label"], got is not None and got != item["label"]
+    if kind == "weeks":
+        got = understand(text, "weeks", ["weeks"]).weeks
+        return got == item["weeks"], got is not None and got != item["weeks"]
+    if kind == "opening":
+        signs = understand(text, "free_text").signs
+        found = {s for s, v in signs.items() if v == "yes"}
+        want = set(item["slots"])
+        return (want <= found if want else not found), bool(found - want)
+    if kind == "oog":
+        u = understand(text, "yes_no", ASKING)
+        return text == "" or not (u.answer or u.signs or u.command), u.answer in ("yes", "no")
+    if kind == "command":
+        u = understand(text, "yes_no", ASKING)
+        return u.command == item["command"], u.answer in ("yes", "no")
+    raise ValueError(kind)
 
 
 def score_items(engine, items: list[dict], root: Path) -> dict:
-    from voice.asr.phrases import weeks_value
     from voice.audio import read_wav_file
 
     acc: dict = defaultdict(lambda: {"n": 0, "right": 0, "empty": 0, "wrong": 0})
-    rtf_yesno, latency = [], []
+    rtf: dict = defaultdict(list)
+    latency = []
     for it in items:
         kind = it["kind"]
         if kind == "korean":
             continue
         pcm = read_wav_file(root / it["file"])
-        phrases = _grammar_for(kind)
+        phrases = grammar_for(kind)
         t = time.perf_counter()
         rec = engine.recognize(pcm, phrases)
         dt = time.perf_counter() - t
-        secs = len(pcm) / 32000
-        if kind == "yesno":
-            rtf_yesno.append(dt / secs)
-            got = _label(rec.text)
-            right, wrong = got == it["label"], got in ("yes", "no", "unsure") and got != it["label"]
-        elif kind == "oog":
-            right, wrong = rec.text == "", _label(rec.text) in ("yes", "no")
-        elif kind == "command":
-            right, wrong = bool(rec.text) and _label(rec.text) == "other", _label(rec.text) in ("yes", "no")
-        elif kind == "weeks":
-            v = weeks_value(rec.text)
-            right, wrong = v == it["weeks"], v is not None and v != it["weeks"]
-        else:  # opening: every keyword the NLU needs is in the transcript
-            words = set(rec.text.split())
-            right = all(k in words for k in it["keywords"])
-            wrong = False
-            latency.append(dt)
+        rtf[kind].append(dt / (len(pcm) / 32000))
+        right, wrong = judge(it, rec.text)
         noise = it["noise"] + (f"{it['snr_db']}dB" if it.get("snr_db") else "")
-        for key in (f"{kind}|all", f"{kind}|voice={it['voice']}", f"{kind}|noise={noise}"):
+        keys = [f"{kind}|all", f"{kind}|noise={noise}", f"{kind}|voice={it['voice']}"]
+        if it.get("phrasing"):
+            keys.append(f"{kind}|phrasing={it['phrasing']}")
+        for key in keys:
             a = acc[key]
             a["n"] += 1
             a["right"] += int(right)
             a["wrong"] += int(bool(wrong) and not right)
             a["empty"] += int(rec.text == "" and not right)
-        if kind == "yesno":
+        if kind == "yesno" and len(latency) < 60:
             # time from end of audio to text when the audio was streamed in real time
             s = engine.stream(phrases)
             for i in range(0, len(pcm), 3200):
@@ -121,8 +124,9 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
     out = {k: {**v, "accuracy": round(v["right"] / v["n"], 3)} for k, v in sorted(acc.items())}
     return {
         "accuracy": out,
-        "rtf_yesno_mean": round(sum(rtf_yesno) / max(1, len(rtf_yesno)), 4),
-        "rtf_yesno_max": round(max(rtf_yesno, default=0), 4),
+        "rtf": {k: {"mean": round(sum(v) / len(v), 4), "max": round(max(v), 4)} for k, v in sorted(rtf.items())},
+        "rtf_yesno_mean": round(sum(rtf["yesno"]) / max(1, len(rtf["yesno"])), 4),
+        "rtf_yesno_max": round(max(rtf["yesno"], default=0), 4),
         "end_of_audio_to_text_ms_median": round(1000 * sorted(latency)[len(latency) // 2], 1) if latency else None,
     }
 
@@ -162,21 +166,80 @@ def _one(name: str, sets: list) -> dict:
     return result
 
 
-def run(heldout: str | None = None, engines: list[str] | None = None) -> dict:
+def _make(flag: str, d: Path) -> None:
+    if not (d / "manifest.json").exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_audio_fixtures.py"), flag, str(d)],
+                       check=True)
+
+
+def run(heldout: str | None = None, engines: list[str] | None = None, dev: str | None = None,
+        quick: bool = False) -> dict:
+    from voice.asr.domain_lm import cache_dir
     from voice.asr.select import available_engines
 
     sets = [("fixtures", FIXTURES)]
-    if heldout:
-        d = Path(heldout)
-        if not (d / "manifest.json").exists():
-            subprocess.run([sys.executable, str(ROOT / "scripts" / "make_audio_fixtures.py"),
-                            "--heldout", str(d)], check=True)
+    if dev:
+        _make("--dev", Path(dev))
+        sets.append(("dev", Path(dev)))
+    if heldout or not quick:
+        d = Path(heldout) if heldout else cache_dir() / "heldout-audio"
+        _make("--heldout", d)
         sets.append(("heldout", d))
     if engines is None:
         engines = ["pocketsphinx"]
         if any(r["engine"] == "vosk" and r["usable"] and r["language"] == "en" for r in available_engines()):
             engines.append("vosk")
     return {"machine": {"cpus": os.cpu_count()}, "engines": [bench_engine(e, sets) for e in engines]}
+
+
+KINDS = ("yesno", "weeks", "opening", "command", "oog")
+WHAT = {"yesno": "yes/no answers", "weeks": "weeks", "opening": "opening sentences: every named sign found",
+        "command": "commands", "oog": "out-of-grammar speech not taken as yes/no"}
+
+
+def markdown(res: dict) -> str:
+    lines = []
+    for e in res["engines"]:
+        if "error" in e:
+            lines.append(f"{e['engine']}: error {e['error']}")
+            continue
+        lines += [f"### {e['engine']}", "",
+                  f"Model {e['model']}; loaded in {e['load_seconds']} s; RSS {e['rss_mb']} MB.", ""]
+        sets = [k for k in ("fixtures", "dev", "heldout") if isinstance(e.get(k), dict) and "accuracy" in e[k]]
+        lines += ["| set | kind | all | clean | kitchen 20 dB | kitchen 10 dB | wrong | empty | RTF mean (max) |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for s in sets:
+            acc, rtf = e[s]["accuracy"], e[s]["rtf"]
+
+            def cell(key):
+                v = acc.get(key)
+                return f"{v['right']}/{v['n']} = {100 * v['accuracy']:.1f}%" if v else ""
+            for kind in KINDS:
+                if f"{kind}|all" not in acc:
+                    continue
+                a = acc[f"{kind}|all"]
+                r = rtf.get(kind, {})
+                lines.append(f"| {s} | {WHAT[kind]} | {cell(kind + '|all')} | {cell(kind + '|noise=clean')} | "
+                             f"{cell(kind + '|noise=kitchen20dB')} | {cell(kind + '|noise=kitchen10dB')} | "
+                             f"{a['wrong']} | {a['empty']} | {r.get('mean', '')} ({r.get('max', '')}) |")
+        lines.append("")
+        for s in sets:
+            acc = e[s]["accuracy"]
+            ph = sorted(k for k in acc if "|phrasing=" in k)
+            if ph:
+                lines += [f"{s}, by phrasing (fixture = the committed phrasings, heldout = new ones): "
+                          + "; ".join(f"{k.replace('|phrasing=', ' ')} {acc[k]['right']}/{acc[k]['n']} = "
+                                      f"{100 * acc[k]['accuracy']:.1f}%" for k in ph), ""]
+        for s in sets:
+            acc = e[s]["accuracy"]
+            voices = sorted(k for k in acc if k.startswith("yesno|voice="))
+            lines += [f"{s}, yes/no by voice: " + "; ".join(
+                f"{k.split('=', 1)[1]} {100 * acc[k]['accuracy']:.0f}%" for k in voices), ""]
+        for s in sets:
+            lines.append(f"{s}: end of streamed audio to text, median {e[s]['end_of_audio_to_text_ms_median']} ms "
+                         f"(yes/no).")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def summary(res: dict) -> str:
@@ -186,7 +249,7 @@ def summary(res: dict) -> str:
             lines.append(f"{e['engine']}: error {e['error']}")
             continue
         lines.append(f"## {e['engine']}  model={e['model']}  load={e['load_seconds']}s  RSS={e['rss_mb']} MB")
-        for label in ("fixtures", "heldout"):
+        for label in ("fixtures", "dev", "heldout"):
             s = e.get(label)
             if not s or "accuracy" not in s:
                 continue
@@ -200,12 +263,15 @@ def summary(res: dict) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="ASR benchmark")
-    ap.add_argument("--heldout", help="directory for held-out voices (made if missing)")
+    ap.add_argument("--heldout", help="directory for held-out voices and phrasings (made if missing)")
+    ap.add_argument("--dev", help="directory for the tuning set (made if missing)")
+    ap.add_argument("--quick", action="store_true", help="fixtures only (unless --heldout is given)")
     ap.add_argument("--engine", action="append", choices=["pocketsphinx", "vosk"])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args(argv)
-    res = run(a.heldout, a.engine)
-    print(json.dumps(res, indent=1) if a.json else summary(res))
+    res = run(a.heldout, a.engine, a.dev, a.quick)
+    print(json.dumps(res, indent=1) if a.json else markdown(res) if a.markdown else summary(res))
     return 0
 
 

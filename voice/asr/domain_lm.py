@@ -1,0 +1,264 @@
+"""A language model for the open question, made from the skill's own data at start-up.
+
+PocketSphinx's general US-English model rarely puts symptom words ("spotting", "waters",
+"contractions", "numb") on the best path, so the open question ("tell me what's going
+on") missed most red flags. This module writes a corpus of symptom sentences from the
+interaction model itself (never from the test corpus):
+
+  * every red-flag `present` pattern of intents/data/vocabulary.yaml, expanded into
+    concrete word sequences (macros filled in, alternatives sampled, contractions put back
+    the way people say them: "i am" -> "i'm", "can not" -> "can't");
+  * the sign, emergency and answer phrases of intents/data/grammar.yaml;
+  * the questions' own wording (people echo the words they were asked with);
+  * sentence frames around them ("my back hurts and ...", "... since this morning").
+
+and trains a trigram model on it (pocketsphinx.lm.ArpaBoLM) with the few thousand most
+frequent English words (pyspellchecker's frequency list) added as unigrams, so speech
+outside the corpus can still be spelled out instead of being forced onto symptom words.
+The ARPA file is cached on disk, keyed by a hash of its inputs, so later starts only
+load it (~0.3 s).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+VERSION = "4"  # bump when the corpus recipe changes: the cache key includes it
+
+# Normalised forms of vocabulary.yaml -> how they are usually said
+_SAY = [
+    ("i am", "i'm"), ("can not", "can't"), ("do not", "don't"), ("does not", "doesn't"),
+    ("did not", "didn't"), ("is not", "isn't"), ("has not", "hasn't"), ("have not", "haven't"),
+    ("will not", "won't"), ("it is", "it's"), ("there is", "there's"), ("that is", "that's"),
+    ("was not", "wasn't"), ("are not", "aren't"), ("could not", "couldn't"), ("i have", "i've"),
+]
+# What a `(?:\w+ )` gap of a pattern stands for
+_GAP_WORDS = ("really very so a the my been just also now quite bit lot little some all this it "
+              "still more").split()
+PREFIXES = [
+    "", "", "", "i have", "i've got", "i'm", "my back hurts and", "my lower back hurts and",
+    "i have back pain and", "i'm pregnant and", "well", "um", "i think", "also", "and",
+    "the problem is", "since this morning", "since yesterday", "today", "i've noticed",
+    "i've been having", "it's my back and", "i'm worried because", "my back is killing me and",
+]
+SUFFIXES = [
+    "", "", "", "today", "since this morning", "since yesterday", "and my back hurts", "too",
+    "as well", "for two days", "all the time", "and it's really bad", "and i'm worried",
+    "last night", "this morning", "and my back is sore", "at the moment", "right now",
+]
+BACK_PAIN = [
+    "my {where} {hurts} {when}", "i have {where} pain {when}", "i've got a pain in my {where} {when}",
+    "my {where} {hurts}", "it hurts {when}", "the pain is in my {where}", "i have pain in my {where}",
+]
+WHERE = ["back", "lower back", "upper back", "hips", "hip", "pelvis", "tailbone", "spine", "side",
+         "back and hips", "lower back and hips", "bum", "bottom"]
+HURTS = ["hurts", "aches", "is sore", "is killing me", "is really sore", "is painful", "is stiff",
+         "has been hurting", "has been aching", "feels tight"]
+WHEN = ["", "when i stand", "when i walk", "when i sit", "when i bend", "at night", "in the morning",
+        "all the time", "when i lie down", "when i get up", "after work", "since last week",
+        "for a few days", "for three weeks", "on and off", "when i turn over in bed"]
+
+
+def _data_texts() -> dict:
+    base = resources.files("intents").joinpath("data")
+    return {n: base.joinpath(n).read_text(encoding="utf-8")
+            for n in ("vocabulary.yaml", "grammar.yaml", "questions.yaml")}
+
+
+def _expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    for _ in range(5):
+        new = re.sub(r"\{(\w+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
+        if new == pattern:
+            break
+        pattern = new
+    return pattern
+
+
+class _Sampler:
+    """Random strings matching a (simple) regular expression, via the regex parse tree."""
+
+    def __init__(self, rng: random.Random):
+        import re._constants as C
+        import re._parser as P
+
+        self._P, self._C, self._rng = P, C, rng
+
+    def sample(self, pattern: str) -> str | None:
+        try:
+            tree = self._P.parse(pattern)
+        except Exception:
+            return None
+        out: list[str] = []
+        self._emit(tree, out)
+        return "".join(out)
+
+    def _emit(self, items, out: list[str]) -> None:
+        C, rng = self._C, self._rng
+        for op, av in items:
+            if op is C.LITERAL:
+                out.append(chr(av))
+            elif op is C.SUBPATTERN:
+                self._emit(av[-1], out)
+            elif op is C.BRANCH:
+                self._emit(rng.choice(av[1]), out)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+                lo, hi, sub = av
+                if self._is_word_class(sub):  # \w+ : one plausible word
+                    out.append(rng.choice(_GAP_WORDS))
+                    continue
+                hi = min(hi, lo + 2) if hi != C.MAXREPEAT else lo + 1
+                n = rng.randint(lo, hi) if lo < hi else lo
+                if lo == 0 and hi >= 1:  # optional parts: present about half the time
+                    n = rng.choice((0, 0, 1)) if hi == 1 else rng.randint(0, min(hi, 2))
+                for _ in range(n):
+                    self._emit(sub, out)
+            elif op is C.IN:
+                if self._is_word_class([(op, av)]):
+                    out.append(rng.choice(_GAP_WORDS))
+                # other classes ([^.], \d) stand for nothing a person would say as a word
+            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF):
+                continue
+            elif op is C.ANY:
+                continue
+
+    def _is_word_class(self, sub) -> bool:
+        C = self._C
+        try:
+            return len(sub) == 1 and sub[0][0] is C.IN and any(
+                o is C.CATEGORY and a is C.CATEGORY_WORD for o, a in sub[0][1])
+        except Exception:
+            return False
+
+
+def _say(text: str, rng: random.Random) -> str:
+    text = " " + re.sub(r"\s+", " ", text).strip() + " "
+    for full, short in _SAY:
+        if f" {full} " in text and rng.random() < 0.6:
+            text = text.replace(f" {full} ", f" {short} ")
+    return text.strip()
+
+
+def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
+    """Sentences a pregnant person with back pain might open with (lower case, no punctuation)."""
+    rng = random.Random(seed)
+    texts = _data_texts()
+    vocab = yaml.safe_load(texts["vocabulary.yaml"])
+    grammar = yaml.safe_load(texts["grammar.yaml"])
+    questions = yaml.safe_load(texts["questions.yaml"])
+    macros = vocab["macros"]
+    sampler = _Sampler(rng)
+    symptoms: list[str] = []
+    for slot in vocab["signs"].values():
+        for pattern in slot.get("present", []) + slot.get("absent", []):
+            full = _expand_macros(pattern, macros)
+            for _ in range(per_pattern):
+                s = sampler.sample(full)
+                if s and s.strip():
+                    symptoms.append(_say(s, rng))
+    for phrases in grammar["signs"].values():
+        symptoms += phrases * 3
+    symptoms += grammar["always"] * 3
+    sentences = []
+    for s in symptoms:
+        sentences.append(" ".join(x for x in (rng.choice(PREFIXES), s, rng.choice(SUFFIXES)) if x))
+    for _ in range(len(symptoms) // 4):  # two signs in one breath
+        a, b = rng.sample(symptoms, 2)
+        sentences.append(f"{a} and {b}")
+    for _ in range(1500):
+        t = rng.choice(BACK_PAIN).format(where=rng.choice(WHERE), hurts=rng.choice(HURTS),
+                                         when=rng.choice(WHEN))
+        sentences.append(" ".join(x for x in (t, rng.choice(SUFFIXES)) if x))
+    wording = [questions["open"]["say"], questions["open"]["plain"], questions["weeks"]["plain"]]
+    for q in questions["questions"]:
+        wording += [q.get("say") or "", q.get("plain") or ""]
+    for w in questions["slot_questions"].values():
+        wording += [w["say"], w["plain"]]
+    for w in wording:
+        for part in re.split(r"[.?!,;]+", w.lower()):
+            if part.strip():
+                sentences.append(part)
+    for answer in grammar["answers"].values():
+        sentences += answer
+    out = []
+    for s in sentences:
+        s = re.sub(r"[^a-z' ]+", " ", s.lower().replace("\u2019", "'"))
+        s = re.sub(r"\s+", " ", s).strip(" '")
+        if s:
+            out.append(s)
+    return out
+
+
+def english_words(n: int = 3000) -> list[tuple[str, int]]:
+    """The n most frequent English words (pyspellchecker's list) with their counts."""
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - a dependency of intents
+        return []
+    freq = SpellChecker(distance=1).word_frequency
+    words = sorted(((w, c) for w, c in freq.items() if w.isalpha() or "'" in w), key=lambda x: -x[1])
+    return words[:n]
+
+
+def build_arpa(sentences: list[str], known, background: list[tuple[str, int]], path: Path,
+               discount: float = 0.5, background_share: float = 0.05) -> None:
+    """Trigram ARPA from sentences (words not in the recogniser's dictionary are dropped)."""
+    from pocketsphinx.lm import ArpaBoLM
+
+    kept = []
+    for s in sentences:
+        words = s.split()
+        if words and all(known(w) for w in words):
+            kept.append(" ".join(words))
+    lm = ArpaBoLM(text="\n".join(kept) + "\n", add_start=True, discount_mass=discount)
+    total = sum(lm.grams_1.values()) or 1
+    bg = [(w, c) for w, c in background if known(w) and w not in lm.grams_1]
+    bg_total = sum(c for _, c in bg) or 1
+    for w, c in bg:  # the rest of English: rare, but possible
+        lm.grams_1[w] = max(1, int(round(background_share * total * c / bg_total)))
+    lm.compute()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            lm.write(f)
+        os.replace(tmp, path)  # atomic: two processes building at once both end up right
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def cache_dir() -> Path:
+    d = os.environ.get("BACKPAIN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "backpain")
+    p = Path(d)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = p / ".w"
+        probe.write_text("")
+        probe.unlink()
+    except OSError:
+        p = Path(tempfile.gettempdir()) / "backpain-cache"
+        p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def domain_lm(dict_path: str, known) -> Path:
+    """Path of the domain ARPA model, built (and cached) if needed."""
+    h = hashlib.sha256(VERSION.encode())
+    for name, text in sorted(_data_texts().items()):
+        h.update(name.encode() + text.encode())
+    h.update(str(os.path.getsize(dict_path)).encode())
+    path = cache_dir() / f"domain-{h.hexdigest()[:16]}.arpa"
+    if not path.exists():
+        build_arpa(corpus(), known, english_words(), path)
+    return path
