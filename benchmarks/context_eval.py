@@ -43,8 +43,8 @@ import time
 from functools import partial
 from pathlib import Path
 
-from intents.patterns import NEGATION_WORD, compile_phrases, normalise
-from intents.understanding import Understander, _blank, default_understander
+from intents.patterns import compile_phrases, normalise
+from intents.understanding import Understander, _blank, default_understander, merge_mentions, mention_value
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "utterances.yaml"
@@ -66,7 +66,6 @@ SECTIONS = [
     ("commands", "commands"),
 ]
 CATEGORY_ORDER = [c for _, c in SECTIONS]
-IGNORED = ("hypothetical", "historical", "family")
 # the project's precedence (intents/context.py `_kinds`): first that applies wins
 ATTRS = [
     ("hypothetical", "is_hypothetical"),
@@ -262,32 +261,16 @@ class ConTextUnderstander(Understander):
         mentions = self.mentions(text)
         if not mentions:
             return {}, []
-        found: dict[str, set[str]] = {}
+        found: list[tuple[str, str]] = []
         spans = []
         for (slot, value, start, end, matched), (context, cues) in zip(mentions, self.contexts(text, mentions)):
-            if context in IGNORED:
+            meaning = mention_value(value, context, matched)
+            if meaning is None:
                 continue
-            if value is None:  # negatable: only a negated mention says anything
-                if context != "negated" and not NEGATION_WORD.search(matched):
-                    continue
-                context = "negated"
             spans.append((start, end))
             spans.extend(cues)
-            if context == "negated":
-                found.setdefault(slot, set()).add("no")
-            elif context == "uncertain":
-                found.setdefault(slot, set()).add("unsure" if value == "yes" else "no")
-            else:
-                found.setdefault(slot, set()).add(value)
-        signs = {}
-        for slot, values in found.items():  # a present mention wins over a negated one
-            signs[slot] = "yes" if "yes" in values else "unsure" if "unsure" in values else "no"
-        for cause, effect in self._implies:
-            if signs.get(cause) == "yes":
-                signs[effect] = "yes"
-            if signs.get(effect) == "no" and cause not in signs:
-                signs[cause] = "no"
-        return signs, spans
+            found.append((slot, meaning))
+        return merge_mentions(found, self._implies), spans
 
     def signs_of_utterance(self, raw: str) -> dict[str, str]:
         text = self._spelling.correct(normalise(raw))

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models import RED_FLAG_SLOTS, Urgency
+from intents.patterns import compile_phrases
 
 DATA_FILES = ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml")
 
@@ -200,8 +201,6 @@ def _check_complete(file: str, where: str, ids) -> None:
 
 def _check_patterns(vocab: Vocabulary) -> None:
     """Compile every pattern once so a typo in a regex fails start-up, not a conversation."""
-    from intents.patterns import compile_phrases  # local: patterns depends on this module's types
-
     def check(where: str, phrases: list[str]) -> None:
         try:
             compile_phrases(phrases, vocab.macros)

@@ -30,6 +30,41 @@ def _blank(text: str, pattern: re.Pattern | None) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
+IGNORED_CONTEXTS = ("hypothetical", "historical", "family")
+
+
+def mention_value(value: str | None, context: str, matched: str) -> str | None:
+    """What one mention says of its sign: "yes", "no", "unsure", or None (nothing).
+
+    value is "yes" for a present phrase, "no" for an absent one, None for a negatable one.
+    """
+    if context in IGNORED_CONTEXTS:
+        return None
+    if value is None:  # negatable: only a negated mention says anything
+        if context != "negated" and not NEGATION_WORD.search(matched):
+            return None
+        return "no"
+    if context == "negated":
+        return "no"
+    if context == "uncertain":
+        return "unsure" if value == "yes" else "no"
+    return value
+
+
+def merge_mentions(found: list[tuple[str, str]], implies: list[tuple[str, str]]) -> dict[str, str]:
+    """One value per sign; safety first: a present mention wins over a negated one."""
+    values: dict[str, set[str]] = {}
+    for slot, value in found:
+        values.setdefault(slot, set()).add(value)
+    signs = {slot: "yes" if "yes" in v else "unsure" if "unsure" in v else "no" for slot, v in values.items()}
+    for cause, effect in implies:
+        if signs.get(cause) == "yes":
+            signs[effect] = "yes"
+        if signs.get(effect) == "no" and cause not in signs:
+            signs[cause] = "no"
+    return signs
+
+
 class _SignPatterns:
     def __init__(self, present, absent, negatable, exclude):
         self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude
@@ -79,7 +114,7 @@ class Understander:
 
     def signs(self, text: str) -> tuple[dict[str, str], list[Span]]:
         """Signs mentioned, with their value, and the spans that express them."""
-        found: dict[str, set[str]] = {}
+        found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, patterns in self._signs.items():
             searchable = _blank(text, patterns.exclude)
@@ -88,31 +123,14 @@ class Understander:
                     continue
                 for m in pattern.finditer(searchable):
                     context, cue = self._context.of_mention(text, m.start(), m.end())
-                    if context in ("hypothetical", "historical", "family"):
+                    meaning = mention_value(value, context, m.group())
+                    if meaning is None:
                         continue
-                    if value is None:  # negatable: only a negated mention says anything
-                        if context != "negated" and not NEGATION_WORD.search(m.group()):
-                            continue
-                        context = "negated"
                     spans.append(m.span())
                     if cue:
                         spans.append(cue)
-                    if context == "negated":
-                        found.setdefault(slot, set()).add("no")
-                    elif context == "uncertain":
-                        found.setdefault(slot, set()).add("unsure" if value == "yes" else "no")
-                    else:
-                        found.setdefault(slot, set()).add(value)
-        # safety first: any present mention wins over a negated one of the same sign
-        signs = {}
-        for slot, values in found.items():
-            signs[slot] = "yes" if "yes" in values else "unsure" if "unsure" in values else "no"
-        for cause, effect in self._implies:
-            if signs.get(cause) == "yes":
-                signs[effect] = "yes"
-            if signs.get(effect) == "no" and cause not in signs:
-                signs[cause] = "no"
-        return signs, spans
+                    found.append((slot, meaning))
+        return merge_mentions(found, self._implies), spans
 
     @staticmethod
     def answer_from_signs(signs: dict[str, str], asking: list[str]):

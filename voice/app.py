@@ -9,22 +9,12 @@ from fastapi.responses import JSONResponse, Response
 
 from models import ErrorBody, Reply, StartRequest, TextRequest
 from voice import errors, metrics
-from voice.errors import ApiError, error_response
+from voice.errors import ERROR_RESPONSES, ApiError, error_response
 from voice.limits import BodySizeLimit
 from voice.ratelimit import RateLimit
 from voice.security import BearerAuth, install_cors
 from voice.service import SessionNotFound, SkillService
 
-ERROR_RESPONSES = {
-    400: {"model": ErrorBody, "description": "Malformed request"},
-    401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
-    404: {"model": ErrorBody, "description": "Unknown or deleted session"},
-    408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
-    413: {"model": ErrorBody, "description": "Request body too large"},
-    415: {"model": ErrorBody, "description": "The body is not JSON"},
-    422: {"model": ErrorBody, "description": "Invalid request"},
-    429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request; see Retry-After"},
-}
 
 
 def reply_json(reply: Reply, status: int = 200) -> JSONResponse:

@@ -37,7 +37,7 @@ from fastapi.responses import JSONResponse, Response
 from intents.grammar import phrases_for
 from models import ErrorBody, Reply
 from voice.audio import AudioError, decode_wav, is_silent
-from voice.errors import ApiError
+from voice.errors import ERROR_RESPONSES, ApiError
 
 log = logging.getLogger("backpain.voice")
 
@@ -279,15 +279,12 @@ async def _wav_body(request: Request) -> bytes:
 
 
 AUDIO_ERRORS = {
+    **ERROR_RESPONSES,
     400: {"model": ErrorBody, "description": "The WAV file is damaged or truncated (`bad_audio`)"},
-    401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
-    404: {"model": ErrorBody, "description": "Unknown or deleted session"},
-    408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
     413: {"model": ErrorBody, "description": "Recording longer than 60 s (`audio_too_long`) or body over 10 MB"},
     415: {"model": ErrorBody, "description": "Not a WAV body, or a WAV encoding/rate/channel count we do not take "
                                              "(8-48 kHz, mono or stereo, PCM or float)"},
     422: {"model": ErrorBody, "description": "Empty recording (`empty_audio`)"},
-    429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request"},
     503: {"model": ErrorBody, "description": "Speech recognition is not available on this server"},
 }
 SPEECH_ERRORS = {k: AUDIO_ERRORS[k] for k in (401, 404, 429)}

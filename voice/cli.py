@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 
+from models import MAX_WEEKS, MIN_WEEKS
 from voice.config import Settings
 
 
@@ -110,13 +111,14 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def _weeks(value: str) -> int:
+def weeks_argument(value: str) -> int:
+    """argparse type for --weeks: a whole number of weeks of pregnancy."""
     try:
         weeks = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError("weeks must be a whole number")
-    if not 1 <= weeks <= 42:
-        raise argparse.ArgumentTypeError("weeks must be between 1 and 42")
+    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
+        raise argparse.ArgumentTypeError(f"weeks must be between {MIN_WEEKS} and {MAX_WEEKS}")
     return weeks
 
 
@@ -144,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = sub.add_parser("chat", help="a text conversation on stdin/stdout, one turn per line")
     chat.add_argument("--json", action="store_true", help="print every reply as one JSON line")
-    chat.add_argument("--weeks", type=_weeks, help="weeks of pregnancy, if known")
+    chat.add_argument("--weeks", type=weeks_argument, help="weeks of pregnancy, if known")
     chat.set_defaults(func=_chat)
 
     try:

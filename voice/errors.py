@@ -13,6 +13,8 @@ from starlette.routing import Match
 from voice import metrics
 from voice.sessions import SessionBusy, StoreUnavailable
 
+from models import ErrorBody
+
 log = logging.getLogger("backpain")
 
 _HTTP_CODES = {
@@ -29,6 +31,19 @@ _HTTP_CODES = {
     422: "invalid_request",
     429: "too_many_requests",
     503: "unavailable",
+}
+
+
+# OpenAPI documentation of the errors every /v1 endpoint may answer.
+ERROR_RESPONSES = {
+    400: {"model": ErrorBody, "description": "Malformed request"},
+    401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
+    404: {"model": ErrorBody, "description": "Unknown or deleted session"},
+    408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
+    413: {"model": ErrorBody, "description": "Request body too large"},
+    415: {"model": ErrorBody, "description": "The body is not JSON"},
+    422: {"model": ErrorBody, "description": "Invalid request"},
+    429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request; see Retry-After"},
 }
 
 

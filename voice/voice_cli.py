@@ -23,16 +23,6 @@ from pathlib import Path
 EXIT_UNAVAILABLE, EXIT_USAGE, EXIT_NO_DEVICE = 1, 2, 3
 
 
-def _weeks(value: str) -> int:
-    try:
-        weeks = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("weeks must be a whole number")
-    if not 1 <= weeks <= 42:
-        raise argparse.ArgumentTypeError("weeks must be between 1 and 42")
-    return weeks
-
-
 def _err(message: str) -> None:
     print(f"error: {message}", file=sys.stderr, flush=True)
 
@@ -375,6 +365,7 @@ def _models(args: argparse.Namespace) -> int:
 
 def add_voice_commands(sub) -> None:
     """Called by voice.cli.build_parser with its subparsers."""
+    from voice.cli import weeks_argument  # here: voice.cli imports this module lazily too
     replay = sub.add_parser(
         "replay", help="a voice conversation from WAV files, one file per spoken turn",
         description="Each WAV file is the person's next spoken turn: it is recognised with the grammar "
@@ -384,7 +375,7 @@ def add_voice_commands(sub) -> None:
     replay.add_argument("--json", action="store_true", help="print every reply as one JSON line (audio turns carry transcript)")
     replay.add_argument("--speak-to", metavar="DIR", help="write the skill's speech per turn as WAV files "
                                                           "(00-greeting.wav, 01-reply.wav, ...)")
-    replay.add_argument("--weeks", type=_weeks, help="weeks of pregnancy, if known")
+    replay.add_argument("--weeks", type=weeks_argument, help="weeks of pregnancy, if known")
     replay.add_argument("--until-done", action="store_true", help="stop at the advice, leaving later files unused")
     replay.set_defaults(func=_replay)
 
@@ -395,7 +386,7 @@ def add_voice_commands(sub) -> None:
                     "to end. Needs a microphone, unless --input is given.")
     listen.add_argument("--input", metavar="FILE.wav", help="take the spoken turns from this recording "
                                                             "(utterances separated by pauses) instead of the microphone")
-    listen.add_argument("--weeks", type=_weeks, help="weeks of pregnancy, if known")
+    listen.add_argument("--weeks", type=weeks_argument, help="weeks of pregnancy, if known")
     listen.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS",
                         help="how long to wait for an answer before asking again (default 15)")
     listen.add_argument("--no-speech", action="store_true", help="print the replies instead of speaking them")
