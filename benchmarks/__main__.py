@@ -1,9 +1,11 @@
-"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,latency,throughput,load,asr]`.
+"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,latency,throughput,load,voice,asr]`.
 
-Runs the service benchmarks (benchmarks/service_bench.py) and, when it exists, the speech
-recognition benchmark (benchmarks/asr_bench.py, `run() -> dict`), then rewrites their
-sections of BENCHMARKS.md (between `<!-- service-bench:start/end -->` and
-`<!-- asr-bench:start/end -->` markers; other sections are left as they are).
+Runs the service benchmarks (benchmarks/service_bench.py), the voice turn benchmark (end of
+audio to reply text and reply audio, benchmarks/voice_turn_bench.py) and, when it exists,
+the speech recognition benchmark (benchmarks/asr_bench.py, `run() -> dict`), then rewrites
+their sections of BENCHMARKS.md (between `<!-- service-bench:start/end -->`,
+`<!-- voice-turn-bench:start/end -->` and `<!-- asr-bench:start/end -->` markers; other
+sections are left as they are).
 Regenerate, never hand-edit, those sections.
 """
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from benchmarks import report, service_bench
 
-ALL = ("dialogue", "latency", "throughput", "load", "asr")
+ALL = ("dialogue", "latency", "throughput", "load", "voice", "asr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["loadavg_after"] = os.getloadavg()[0]
             print(f"[bench] {name} done in {time.perf_counter() - t:.0f} s", flush=True)
             print(report.console(name, results[name]), flush=True)
+
+    if "voice" in wanted:
+        from benchmarks import voice_turn_bench
+
+        print("[bench] voice …", flush=True)
+        t = time.perf_counter()
+        results["voice"] = voice_turn_bench.run(quick=args.quick)
+        print(f"[bench] voice done in {time.perf_counter() - t:.0f} s", flush=True)
+        report.write_section(Path(args.out), "voice-turn-bench",
+                             voice_turn_bench.markdown(results["voice"], results["machine"]))
 
     asr = None
     if "asr" in wanted and (Path(__file__).parent / "asr_bench.py").exists():

@@ -17,7 +17,7 @@ import random
 import time
 
 from benchmarks.httpload import AsyncClient, HttpError, SyncClient, summary_ms
-from benchmarks.server import REPO, RedisProcess, ServeProcess
+from benchmarks.server import REPO, RedisProcess, bench_server
 
 OPENINGS = [
     "my lower back aches after work",
@@ -41,7 +41,7 @@ def store_variants(quick: bool) -> list[tuple[str, dict]]:
         ("sqlite, synchronous=FULL", {"BACKPAIN_SQLITE_SYNC": "full"}),
         ("memory", {"BACKPAIN_SESSION_STORE": "memory"}),
     ]
-    if RedisProcess.available():
+    if RedisProcess.binary():
         variants.append(("redis", {"BACKPAIN_SESSION_STORE": "redis"}))  # url filled in when started
     return variants
 
@@ -51,7 +51,7 @@ def store_variants(quick: bool) -> list[tuple[str, dict]]:
 
 def _latency_run(env: dict, turns: int, warmup: int, max_seconds: float, seed: int = 1) -> dict:
     rng = random.Random(seed)
-    with ServeProcess(env) as server:
+    with bench_server(env) as server:
         client = SyncClient(server.host, server.port)
         latencies: list[float] = []
         errors = 0
@@ -169,7 +169,7 @@ def _new_stats() -> dict:
 
 
 def _throughput_run(env: dict, concurrency: int, seconds: float) -> dict:
-    with ServeProcess(env) as server:
+    with bench_server(env) as server:
         stats = _new_stats()
 
         async def main():
@@ -222,7 +222,7 @@ def load(quick: bool = False, users: int | None = None, seconds: float | None = 
     think = (1.0, 3.0)  # people take a moment to answer; ~40 turns/s offered by 100 of them
     sample_every = 1.0 if quick else 5.0
     audio = audio_setup()
-    with ServeProcess({}) as server:
+    with bench_server() as server:
         stats = _new_stats()
         rss: list[tuple[float, float]] = []
 

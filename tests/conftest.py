@@ -9,9 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/corpus.py, driver.py, service_harness.py
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))  # tests/corpus.py, driver.py, service_harness.py
+sys.path.insert(1, str(TESTS.parent))  # benchmarks.server: the process harness tests share with benchmarks
 
-from service_harness import REPO as ROOT, Server, clean_env  # noqa: E402
+from benchmarks.server import ServeProcess, clean_env  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,7 +32,7 @@ def private_data_dir(tmp_path_factory):
 def live_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("live-server")
     env = clean_env(BACKPAIN_DATA_DIR=str(tmp), BACKPAIN_SESSION_STORE="memory")
-    with Server(tmp, env, ["--log-level", "warning"]) as server:
+    with ServeProcess(tmp, env, ["--log-level", "warning"]) as server:
         yield server
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from asr_support import FIXTURES, manifest
-from service_harness import Server, clean_env
+from benchmarks.server import ServeProcess, clean_env
 from voice.audio import encode_wav, read_wav_file
 
 WAV = {"Content-Type": "audio/wav"}
@@ -34,7 +34,7 @@ OPENING_FEVER = "opening/i-have-a-fever-and-chills__flite-rms.wav"
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("audio-api")
     env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory", BACKPAIN_ASR="pocketsphinx")
-    with Server(tmp, env, args=["--log-level", "warning"]) as s:
+    with ServeProcess(tmp, env, args=["--log-level", "warning"]) as s:
         yield s
 
 

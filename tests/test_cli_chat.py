@@ -4,14 +4,14 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from benchmarks.server import REPO
 
 
 def chat(lines, *args, env=None):
     import os
     return subprocess.run(
         [sys.executable, "-m", "voice.cli", "chat", *args],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=REPO, timeout=60,
         env={**os.environ, **(env or {})},
     )
 
@@ -33,6 +33,6 @@ def test_plain_text_conversation_to_advice():
 
 
 def test_help_and_bad_weeks():
-    assert "chat" in subprocess.run([sys.executable, "-m", "voice.cli", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
-    bad = subprocess.run([sys.executable, "-m", "voice.cli", "chat", "--weeks", "80"], capture_output=True, text=True, cwd=ROOT)
+    assert "chat" in subprocess.run([sys.executable, "-m", "voice.cli", "--help"], capture_output=True, text=True, cwd=REPO).stdout
+    bad = subprocess.run([sys.executable, "-m", "voice.cli", "chat", "--weeks", "80"], capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 2 and "between 1 and 42" in bad.stderr

@@ -9,7 +9,7 @@ import socket
 import httpx
 import pytest
 
-from service_harness import Server, clean_env
+from benchmarks.server import ServeProcess, clean_env
 
 JSON = {"Content-Type": "application/json"}
 MB = 1024 * 1024
@@ -18,7 +18,7 @@ MB = 1024 * 1024
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("battery")
-    with Server(tmp, clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SQLITE_SYNC="normal")) as s:
+    with ServeProcess(tmp, clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SQLITE_SYNC="normal")) as s:
         yield s
 
 

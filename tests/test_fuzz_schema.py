@@ -14,7 +14,7 @@ import schemathesis
 from schemathesis.specs.openapi.checks import negative_data_rejection
 from hypothesis import HealthCheck, settings
 
-from service_harness import REPO, Server, clean_env
+from benchmarks.server import REPO, ServeProcess, clean_env
 
 # The same examples every run (CI must not fail on a new random draw); set
 # BACKPAIN_FUZZ_EXPLORE=1 to draw new ones, four times as many, when hunting for bugs.
@@ -25,7 +25,7 @@ MAX_EXAMPLES = 240 if EXPLORE else 60
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fuzz")
-    with Server(tmp, clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SQLITE_SYNC="normal")) as s:
+    with ServeProcess(tmp, clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SQLITE_SYNC="normal")) as s:
         s.wait_ready()  # /readyz answers 503 while the recogniser loads: that is by design
         yield s
 

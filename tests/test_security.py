@@ -13,7 +13,8 @@ import pytest
 from voice.cli import build_parser
 from voice.errors import RedactTracebacks
 from voice.ratelimit import TokenBuckets, is_local
-from service_harness import Server, answer_for, clean_env, make_client, make_service
+from benchmarks.server import ServeProcess, clean_env
+from service_harness import answer_for, make_client, make_service
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -189,7 +190,7 @@ def guarded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("guarded")
     env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_API_TOKEN=TOKEN, BACKPAIN_RATE_LIMIT="2/min",
                     BACKPAIN_RATE_BURST="3", BACKPAIN_REQUEST_TIMEOUT="1s", BACKPAIN_SQLITE_SYNC="normal")
-    with Server(tmp, env) as s:
+    with ServeProcess(tmp, env) as s:
         yield s
 
 
@@ -231,7 +232,7 @@ def test_a_body_that_arrives_too_slowly_gets_408(guarded):
 WORDS = "my back has hurt since the zebra parade"
 
 
-def run_conversation(server: Server, headers: dict | None = None) -> str:
+def run_conversation(server: ServeProcess, headers: dict | None = None) -> str:
     with server.client(headers=headers or {}) as c:
         reply = c.post("/v1/sessions", json={}).json()
         sid = reply["session_id"]
@@ -255,7 +256,7 @@ def test_the_server_log_holds_no_health_data(guarded):
 
 def test_log_transcripts_is_loud_and_logs_what_was_said(tmp_path):
     env = clean_env(BACKPAIN_DATA_DIR=str(tmp_path / "data"), BACKPAIN_SQLITE_SYNC="normal")
-    with Server(tmp_path, env, args=["--log-transcripts"], name="debug") as s:
+    with ServeProcess(tmp_path, env, args=["--log-transcripts"], name="debug") as s:
         run_conversation(s)
         time.sleep(0.2)
         log = s.logs()

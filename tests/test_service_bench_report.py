@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-from service_harness import REPO
-
-sys.path.insert(0, str(REPO))
-from benchmarks.httpload import percentile  # noqa: E402
-from benchmarks.report import write_section  # noqa: E402
+from benchmarks.httpload import percentile
+from benchmarks.report import write_section
 
 
 def test_sections_are_replaced_in_place_and_others_kept(tmp_path):

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from voice.config import ConfigError, Settings, parse_duration, parse_rate
-from service_harness import REPO, clean_env
+from benchmarks.server import REPO, clean_env
 
 
 @pytest.mark.parametrize("text, seconds", [("86400", 86400), ("90s", 90), ("30m", 1800), ("24h", 86400),

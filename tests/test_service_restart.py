@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from service_harness import REPO, Server, answer_for, clean_env
+from benchmarks.server import REPO, ServeProcess, clean_env
+from service_harness import answer_for
 
 
 def audit_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -26,7 +27,7 @@ def env(tmp_path):
 
 
 def test_sigkill_between_turns_loses_nothing(tmp_path, env):
-    server = Server(tmp_path, env).start()
+    server = ServeProcess(tmp_path, env).start()
     try:
         with server.client() as c:
             reply = c.post("/v1/sessions", json={}).json()

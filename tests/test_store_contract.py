@@ -13,16 +13,16 @@ import pytest
 from models import DialogueState
 from voice.audit import AuditEvent, entry_for
 from voice.sessions import MemoryStore, RedisStore, SessionBusy, SQLiteStore
-from service_harness import RedisServer
+from benchmarks.server import RedisProcess
 
 KINDS = ["memory", "sqlite", "redis"]
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    if RedisServer.binary() is None:
+    if RedisProcess.binary() is None:
         pytest.skip("redis-server is not installed (scripts/install-system-deps.sh installs it)")
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    server = RedisProcess(tmp_path_factory.mktemp("redis")).start()
     yield server.url
     server.stop()
 

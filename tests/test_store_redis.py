@@ -13,14 +13,15 @@ import redis
 
 from models import DialogueState
 from voice.sessions import RedisStore, SessionBusy, StoreUnavailable
-from service_harness import RedisServer, Server, answer_for, clean_env, free_port, run_increment_workers
+from benchmarks.server import RedisProcess, ServeProcess, clean_env, free_port
+from service_harness import answer_for, run_increment_workers
 
 
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
-    if RedisServer.binary() is None:
+    if RedisProcess.binary() is None:
         pytest.skip("redis-server is not installed (scripts/install-system-deps.sh installs it)")
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    server = RedisProcess(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
 
@@ -97,9 +98,9 @@ def test_unreachable_redis_is_not_ready_and_fails_cleanly():
 def two_servers(redis_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("two-servers")
     env = clean_env(BACKPAIN_SESSION_STORE=redis_server.url, BACKPAIN_DATA_DIR=str(tmp / "data"))
-    a = Server(tmp, env, name="a").start()
+    a = ServeProcess(tmp, env, name="a").start()
     try:
-        b = Server(tmp, env, name="b").start()
+        b = ServeProcess(tmp, env, name="b").start()
     except Exception:
         a.stop()
         raise

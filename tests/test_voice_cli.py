@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from asr_support import FIXTURES, manifest
-from service_harness import REPO, clean_env
+from benchmarks.server import REPO, clean_env
 from voice.audio import encode_wav, read_wav_file
 
 NO = "yesno/no__pyttsx3-en-us+f2.wav"

@@ -1,0 +1,281 @@
+"""Voice turn latency through a real `backpain serve`, for each usable speech recogniser.
+
+A recorded yes/no answer (tests/fixtures/audio, clean) is sent at a yes/no question of a
+conversation (weeks given at the start, the opening question answered by text):
+
+- end of audio -> reply text:  POST /v1/sessions/{id}/audio, the whole request, with the
+  answer already recorded (upload, decoding, recognition, the dialogue turn);
+- reply text -> reply audio:   GET /v1/sessions/{id}/speech right after (speech synthesis);
+- end of audio -> reply audio: the two together, turn by turn;
+- TTS real-time factor:        synthesis time / length of the speech it made.
+
+Then a question and the advice are synthesised by the server (GET /speech, a new session
+each time, so never from its cache) and in this process (voice.tts.synthesize), so the
+server's share of the synthesis time is visible.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+from benchmarks.httpload import SyncClient, percentile, summary_ms
+from benchmarks.report import machine_line
+from benchmarks.server import REPO, bench_server
+
+FIXTURES = REPO / "tests" / "fixtures" / "audio"
+WEEKS = 28
+OPENING = "my lower back aches after work"
+
+
+def yes_no_fixtures(n: int) -> list[dict]:
+    """`n` clean yes/no recordings, yes and no alternating, each a different pairing of words
+    and voice."""
+    items = [i for i in json.loads((FIXTURES / "manifest.json").read_text())["items"]
+             if i["kind"] == "yesno" and i["noise"] == "clean"]
+    half = (n + 1) // 2
+    picked = {label: _spread([i for i in items if i.get("label") == label], half) for label in ("yes", "no")}
+    return [x for pair in zip(picked["yes"], picked["no"]) for x in pair][:n]
+
+
+def _spread(items: list[dict], count: int) -> list[dict]:
+    """`count` items, each time the one whose words and voice have been used least so far."""
+    remaining = sorted(items, key=lambda i: i["file"])
+    used: Counter = Counter()
+    out: list[dict] = []
+    while remaining and len(out) < count:
+        item = min(remaining, key=lambda i: (used[i["text"]] + used[i["voice"]], i["file"]))
+        remaining.remove(item)
+        used.update((item["text"], item["voice"]))
+        out.append(item)
+    return out
+
+
+def usable_engines() -> tuple[list[dict], list[dict]]:
+    """(engines to measure with their server settings, engines skipped and why)."""
+    from voice.asr.select import available_engines
+
+    measured, skipped, seen = [], [], set()
+    for row in available_engines():
+        key = (row["engine"], row["model"])
+        if not row["usable"] or key in seen:
+            continue
+        seen.add(key)
+        if row["language"] not in ("en", None):
+            skipped.append({"engine": row["engine"], "model": row["model"],
+                            "why": f"a {row['language']} model; the recordings are English"})
+            continue
+        env = {"BACKPAIN_ASR": row["engine"]}
+        if row["engine"] == "vosk":
+            env["BACKPAIN_VOSK_MODEL"] = row["model"]
+        measured.append({"engine": row["engine"], "model": row["model"], "env": env})
+    return measured, skipped
+
+
+# --- talking to the server ------------------------------------------------------------------
+
+
+def _timed(client: SyncClient, method: str, path: str, body: bytes | None = None,
+           content_type: str = "application/json") -> tuple[float, bytes]:
+    start = time.perf_counter()
+    status, data = client.request(method, path, body, content_type)
+    elapsed = time.perf_counter() - start
+    if status >= 300:
+        raise RuntimeError(f"{method} {path}: {status} {data[:300]!r}")
+    return elapsed, data
+
+
+def _say(client: SyncClient, session_id: str, text: str) -> dict:
+    _, data = _timed(client, "POST", f"/v1/sessions/{session_id}/text", json.dumps({"text": text}).encode())
+    return json.loads(data)
+
+
+def _first_yes_no_question(client: SyncClient) -> dict:
+    """A new conversation, answered by text up to its first yes/no question."""
+    _, data = _timed(client, "POST", "/v1/sessions", json.dumps({"weeks": WEEKS}).encode())
+    reply = json.loads(data)
+    for _ in range(5):
+        if reply["expecting"] == "yes_no":
+            return reply
+        reply = _say(client, reply["session_id"], OPENING if reply["expecting"] == "free_text" else f"{WEEKS} weeks")
+    raise RuntimeError(f"no yes/no question after the opening: {reply['say']!r}")
+
+
+def _speech(client: SyncClient, session_id: str) -> tuple[float, float]:
+    """(seconds GET /speech took, seconds of speech it returned)."""
+    from voice.audio import wav_info
+
+    elapsed, wav = _timed(client, "GET", f"/v1/sessions/{session_id}/speech")
+    return elapsed, wav_info(wav).seconds
+
+
+def _words(text: str) -> list[str]:
+    return "".join(c for c in text.lower() if c.isalnum() or c.isspace() or c == "'").split()
+
+
+def _audio_turn(client: SyncClient, reply: dict, item: dict) -> dict:
+    sid = reply["session_id"]
+    to_text, data = _timed(client, "POST", f"/v1/sessions/{sid}/audio", (FIXTURES / item["file"]).read_bytes(),
+                           "audio/wav")
+    answer = json.loads(data)
+    to_audio, spoken = _speech(client, sid)
+    return {"file": item["file"], "label": item["label"], "heard": answer.get("transcript", ""),
+            "word_for_word": _words(answer.get("transcript", "")) == _words(item["text"]),
+            "reply": "advice" if answer["done"] else "question", "text_s": to_text, "speech_s": to_audio,
+            "spoken_s": spoken, "next": answer}
+
+
+def audio_turns(client: SyncClient, fixtures: list[dict]) -> list[dict]:
+    """One measured audio turn per fixture (after one unmeasured warm-up turn); a new
+    conversation whenever the last one has left its yes/no questions."""
+    _audio_turn(client, _first_yes_no_question(client), fixtures[0])
+    turns, reply = [], None
+    for item in fixtures:
+        if reply is None or reply["expecting"] != "yes_no":
+            reply = _first_yes_no_question(client)
+        turn = _audio_turn(client, reply, item)
+        reply = turn.pop("next")
+        turns.append(turn)
+    return turns
+
+
+def reference_texts(client: SyncClient, reps: int) -> dict[str, dict]:
+    """A plain question and the no-red-flag advice, each spoken by the server `reps` times
+    (each in a new conversation, so never from the speech cache)."""
+    out: dict[str, dict] = {}
+    for _ in range(reps):
+        reply = _first_yes_no_question(client)
+        reply = _say(client, reply["session_id"], "no")
+        for name in ("question", "advice"):
+            if name == "advice":
+                for _ in range(60):
+                    if reply["done"]:
+                        break
+                    reply = _say(client, reply["session_id"], "no" if reply["expecting"] == "yes_no" else OPENING)
+            took, spoken = _speech(client, reply["session_id"])
+            ref = out.setdefault(name, {"text": reply["say"], "spoken_s": spoken, "server_s": []})
+            ref["server_s"].append(took)
+    return out
+
+
+def synthesize_in_process(refs: dict[str, dict], reps: int) -> None:
+    """Adds `in_process_s` (voice.tts.synthesize timings) to each reference text."""
+    from voice.tts import synthesize
+
+    synthesize("Hello.")  # engine start-up, not measured
+    for ref in refs.values():
+        ref["in_process_s"] = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            synthesize(ref["text"])
+            ref["in_process_s"].append(time.perf_counter() - start)
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+def _median_p90(values: list[float]) -> dict:
+    xs = sorted(values)
+    return {"median": percentile(xs, 50), "p90": percentile(xs, 90)}
+
+
+def summarise(turns: list[dict]) -> dict:
+    return {
+        "audio_to_text": summary_ms([t["text_s"] for t in turns]),
+        "text_to_audio": summary_ms([t["speech_s"] for t in turns]),
+        "audio_to_audio": summary_ms([t["text_s"] + t["speech_s"] for t in turns]),
+        "tts_rtf": _median_p90([t["speech_s"] / t["spoken_s"] for t in turns if t["spoken_s"]]),
+        "spoken_s": statistics.median(t["spoken_s"] for t in turns),
+        "word_for_word": sum(t["word_for_word"] for t in turns),
+        "advice_replies": sum(t["reply"] == "advice" for t in turns),
+    }
+
+
+def run(quick: bool = False, n: int | None = None) -> dict:
+    n = n or (8 if quick else 20)
+    reps = 2 if quick else 3
+    fixtures = yes_no_fixtures(n)
+    measured, skipped = usable_engines()
+    result: dict = {"n": n, "reps": reps, "quick": quick, "engines": [], "skipped": skipped,
+                    "loadavg_before": os.getloadavg()[0]}
+    refs: dict[str, dict] = {}
+    for engine in measured:
+        with bench_server(engine["env"]) as server:
+            client = SyncClient(server.host, server.port, timeout=120)
+            try:
+                turns = audio_turns(client, fixtures)
+                if not refs:
+                    refs = reference_texts(client, reps)
+            finally:
+                client.close()
+        result["engines"].append({"engine": engine["engine"], "model": engine["model"], "turns": turns,
+                                  **summarise(turns)})
+    if refs:
+        synthesize_in_process(refs, reps)  # with the server stopped: nothing else competing
+    result["tts"] = refs
+    result["loadavg_after"] = os.getloadavg()[0]
+    return result
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def markdown(r: dict, machine: dict) -> str:
+    lines = ["## Voice turn: end of audio to reply text and reply audio (`benchmarks/voice_turn_bench.py`)", "",
+             "Generated by `python -m benchmarks`; do not edit by hand. A real `backpain serve` subprocess "
+             "(loopback HTTP/1.1 keep-alive, one client, session store sqlite). Each turn sends one recorded "
+             f"yes/no answer ({r['n']} clean fixtures from tests/fixtures/audio, yes and no alternating, "
+             "varied words and voices) at a yes/no question of a conversation, after one unmeasured warm-up "
+             "turn. *End of audio → reply text* is the whole `POST /v1/sessions/{id}/audio` request with the "
+             "answer already recorded; *reply text → reply audio* is the `GET /v1/sessions/{id}/speech` "
+             "that follows (speech synthesis, never cached: every reply is new); *end of audio → reply "
+             "audio* is their sum, turn by turn. TTS real-time factor = synthesis time / length of the "
+             "speech made (below 1 is faster than real time). How often the recogniser is right is the "
+             "speech recognition section's subject; the transcript column here only shows the turns were real.", "",
+             machine_line(machine) + (" **Quick mode**." if r.get("quick") else "")
+             + f" 1-minute load average {r['loadavg_before']:.1f} → {r['loadavg_after']:.1f} "
+             "(2 cores; other work on the machine inflates these times).", "",
+             "| recogniser | end of audio → reply text, median / p90 ms | reply text → reply audio, median / p90 ms "
+             "| end of audio → reply audio, median / p90 ms | TTS real-time factor, median / p90 "
+             "| reply speech, median s | transcripts word for word | replies that were the advice |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for e in r["engines"]:
+        a, b, c, rtf = e["audio_to_text"], e["text_to_audio"], e["audio_to_audio"], e["tts_rtf"]
+        lines.append(f"| {e['engine']} | {a['median_ms']:.0f} / {a['p90_ms']:.0f} | {b['median_ms']:.0f} / "
+                     f"{b['p90_ms']:.0f} | {c['median_ms']:.0f} / {c['p90_ms']:.0f} | {rtf['median']:.3f} / "
+                     f"{rtf['p90']:.3f} | {e['spoken_s']:.1f} | {e['word_for_word']}/{len(e['turns'])} | "
+                     f"{e['advice_replies']} |")
+    for s in r["skipped"]:
+        lines.append(f"| {s['engine']} (`{_model_name(s['model'])}`) | not measured: {s['why']} | | | | | | |")
+    if r["tts"]:
+        lines += ["", f"Speech synthesis of the same texts by the server (`GET /speech`) and in this process "
+                  f"(`voice.tts.synthesize`), median of {r['reps']}:", "",
+                  "| text | characters | speech s | server ms | in-process ms | server overhead ms "
+                  "| server RTF | in-process RTF |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for name, ref in r["tts"].items():
+            server, local = statistics.median(ref["server_s"]), statistics.median(ref["in_process_s"])
+            lines.append(f"| {name}: “{_clip(ref['text'])}” | {len(ref['text'])} | {ref['spoken_s']:.1f} | "
+                         f"{_ms(server)} | {_ms(local)} | {_ms(server - local)} | {server / ref['spoken_s']:.3f} | "
+                         f"{local / ref['spoken_s']:.3f} |")
+    return "\n".join(lines)
+
+
+def _model_name(path) -> str:
+    parts = Path(str(path)).parts
+    return "/".join(parts[-2:]) if parts and parts[-1] == "model" else parts[-1] if parts else "?"
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + " …"
+
+
+if __name__ == "__main__":
+    from benchmarks.report import machine
+
+    print(markdown(run(quick=True), machine()))
