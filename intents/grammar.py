@@ -38,20 +38,37 @@ def _unique(phrases) -> list[str]:
 
 def weeks_phrases() -> list[str]:
     data = _data()["weeks"]
-    phrases = list(data["unknown"])
-    for n in range(1, 43):
-        phrases += [f.format(n=number_words(n)) for f in data["frames"]]
-    for n in range(1, 10):
-        phrases += [f.format(n=number_words(n)) for f in data["month_frames"]]
+    leads = [""] + data["leads"]
+
+    def framed(numbers, tails):
+        return [" ".join(filter(None, (lead, number_words(n), tail)))
+                for lead in leads for n in numbers for tail in [""] + tails]
+    phrases = data["unknown"] + framed(range(1, 43), data["week_tails"]) + framed(range(1, 10), data["month_tails"])
     return _unique(phrases + _data()["commands"])
+
+
+def answer_phrases(answer: str) -> list[str]:
+    """Every phrase meaning `answer` (yes / no / unsure): said alone, or a head + a tail."""
+    data = _data()
+    heads, tails = data["heads"][answer], data["tails"][answer]
+    return _unique(data["answers"][answer] + heads + [f"{h} {t}" for h in heads for t in tails])
+
+
+def sign_phrases(slot: str) -> dict[str, list[str]]:
+    """Phrases naming `slot` as present or absent, alone and echoed after "yes" / "no"."""
+    data = _data()
+    signs = data["signs"].get(slot, {})
+    return {side: _unique(signs.get(side, []) + [f"{h} {p}" for h in data["echo_heads"][side]
+                                                 for p in signs.get(side, [])])
+            for side in ("present", "absent")}
 
 
 def yes_no_phrases(asking: list[str]) -> list[str]:
     data = _data()
-    phrases = [p for answer in ("yes", "no", "unsure") for p in data["answers"][answer]]
+    phrases = [p for answer in ("yes", "no", "unsure") for p in answer_phrases(answer)]
     phrases += data["commands"] + data["always"]
     for slot in asking:
-        phrases += data["signs"].get(slot, [])
+        phrases += [p for side in sign_phrases(slot).values() for p in side]
     return _unique(phrases)
 
 

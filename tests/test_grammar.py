@@ -2,7 +2,7 @@
 
 import pytest
 
-from intents.grammar import _data, number_words, phrases_for
+from intents.grammar import _data, answer_phrases, number_words, phrases_for, sign_phrases
 from intents.understanding import understand
 
 
@@ -17,8 +17,15 @@ def test_after_the_advice_commands_and_emergencies_are_heard():
 
 @pytest.mark.parametrize("answer", ["yes", "no", "unsure"])
 def test_every_answer_phrase_means_its_answer(answer):
-    wrong = [p for p in _data()["answers"][answer] if understand(p, "yes_no", ["fever"]).answer != answer]
+    """Said alone or as head + tail ("nope" + "not at all"): always read back as `answer`."""
+    wrong = [p for p in answer_phrases(answer) if understand(p, "yes_no", ["fever"]).answer != answer]
     assert wrong == []
+
+
+def test_answers_are_built_from_heads_and_tails():
+    grammar = set(phrases_for("yes_no", ["fever"]))
+    assert {"yeah a wee bit", "nope not at all", "no i'm fine", "yes i have", "nah"} <= grammar
+    assert "yes i'm fine" not in grammar and "no a little" not in grammar
 
 
 def test_commands_and_emergency_phrases_are_in_every_yes_no_grammar():
@@ -29,12 +36,18 @@ def test_commands_and_emergency_phrases_are_in_every_yes_no_grammar():
 
 
 def test_sign_phrases_belong_to_their_question_and_are_understood():
-    assert "my waters broke" in phrases_for("yes_no", ["vaginal_bleeding", "fluid_leak"])
+    """A sign named as present reads back as yes for its question, as absent as no, also
+    when echoed after "yes" / "no" ("no, my waters haven't broken")."""
+    assert "no my waters haven't broken" in phrases_for("yes_no", ["vaginal_bleeding", "fluid_leak"])
     assert "my waters broke" not in phrases_for("yes_no", ["persistent"])
-    for slot, phrases in _data()["signs"].items():
-        for p in phrases:
-            got = understand(p, "yes_no", [slot])
-            assert got.signs or got.answer, (slot, p)
+    wrong = []
+    for slot in _data()["signs"]:
+        for side, want in (("present", "yes"), ("absent", "no")):
+            for p in sign_phrases(slot)[side]:
+                got = understand(p, "yes_no", [slot])
+                if got.answer != want and got.signs.get(slot) != want:
+                    wrong.append((slot, p, got.answer, got.signs))
+    assert wrong == []
 
 
 def test_weeks_grammar_reads_back_as_the_right_number():

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import yaml
 
+from intents.grammar import answer_phrases
+
 VERSION = "4"  # bump when the corpus recipe changes: the cache key includes it
 
 # Normalised forms of vocabulary.yaml -> how they are usually said
@@ -163,8 +165,8 @@ def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
                 s = sampler.sample(full)
                 if s and s.strip():
                     symptoms.append(_say(s, rng))
-    for phrases in grammar["signs"].values():
-        symptoms += phrases * 3
+    for sides in grammar["signs"].values():
+        symptoms += (sides["present"] + sides["absent"]) * 3
     symptoms += grammar["always"] * 3
     sentences = []
     for s in symptoms:
@@ -185,8 +187,8 @@ def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
         for part in re.split(r"[.?!,;]+", w.lower()):
             if part.strip():
                 sentences.append(part)
-    for answer in grammar["answers"].values():
-        sentences += answer
+    for answer in ("yes", "no", "unsure"):
+        sentences += answer_phrases(answer)
     out = []
     for s in sentences:
         s = re.sub(r"[^a-z' ]+", " ", s.lower().replace("\u2019", "'"))

@@ -261,6 +261,7 @@ class PocketSphinxEngine:
         env = os.environ.get
         self.garbage_prob = float(garbage_prob if garbage_prob is not None
                                   else env("BACKPAIN_PS_GARBAGE", "1e-60"))
+        self.tail_prob = float(env("BACKPAIN_PS_TAIL", "0"))
         self.free_lm = (free_lm or env("BACKPAIN_PS_FREE_LM", "domain")).strip().lower()
         if self.free_lm not in ("domain", "general"):
             raise ValueError(f"BACKPAIN_PS_FREE_LM must be domain or general, not {self.free_lm!r}")
@@ -354,18 +355,26 @@ class PocketSphinxEngine:
                         nxt += 1
                     node = cont[key]
         trans: list[tuple] = []
+        t = self.tail_prob
+        tail = nxt  # the loop after a whole phrase: "no" + "it's not heavy"
         for (node, w), n in n_end.items():
-            trans.append((node, 1, (1.0 - g if node == 0 else 1.0) * n / total[node], w))
+            p = (1.0 - g if node == 0 else 1.0) * n / total[node]
+            trans.append((node, 1, p * (1.0 - t), w))
+            if t > 0:
+                trans.append((node, tail, p * t, w))
         for (node, w), n in n_cont.items():
             trans.append((node, cont[(node, w)], (1.0 - g if node == 0 else 1.0) * n / total[node], w))
-        if g > 0:
-            garbage = [GARBAGE_PREFIX + p.lower() for p in PHONES]
-            k = len(garbage)
-            for w in garbage:
+        garbage = [GARBAGE_PREFIX + p.lower() for p in PHONES]
+        k = len(garbage)
+        for w in garbage:
+            if g > 0:
                 trans.append((0, 2, g * 0.9 / k, w))
                 trans.append((0, 1, g * 0.1 / k, w))
                 trans.append((2, 2, 0.8 / k, w))
                 trans.append((2, 1, 0.2 / k, w))
+            if t > 0:
+                trans.append((tail, tail, 0.8 / k, w))
+                trans.append((tail, 1, 0.2 / k, w))
         return d.create_fsg(name, 0, 1, trans)
 
     def _activate(self, slot: _Slot, phrases: list[str] | None, strict: bool = False) -> str:
@@ -377,7 +386,7 @@ class PocketSphinxEngine:
         if not phrases_key:
             raise ValueError("empty grammar: give at least one phrase, or None for free speech")
         g = max(self.garbage_prob, NARROWBAND_GARBAGE) if strict else self.garbage_prob
-        key = phrases_key + (f"\0garbage={g}",)
+        key = phrases_key + (f"\0garbage={g}", f"\0tail={self.tail_prob}")
         name = slot.grammars.get(key)
         if name is None:
             slot.counter += 1
@@ -397,12 +406,11 @@ class PocketSphinxEngine:
     # --- results --------------------------------------------------------------------
     @staticmethod
     def _clean(hypstr: str) -> tuple[str, bool]:
-        """Drop fillers; report whether the garbage path won."""
-        words = hypstr.split()
-        garbage = any(w.startswith(GARBAGE_PREFIX) for w in words)
-        words = [w for w in words if not w.startswith(GARBAGE_PREFIX)
-                 and not (w.startswith("<") or w.startswith("[") or w.startswith("+"))]
-        words = [w.split("(")[0] for w in words]  # alternate pronunciations: "the(2)"
+        """Drop fillers and the tail after a phrase; report whether the garbage path won
+        (the hypothesis starts with a garbage word: no phrase of the grammar was said)."""
+        words = [w for w in hypstr.split() if not (w.startswith("<") or w.startswith("[") or w.startswith("+"))]
+        garbage = bool(words) and words[0].startswith(GARBAGE_PREFIX)
+        words = [w.split("(")[0] for w in words if not w.startswith(GARBAGE_PREFIX)]  # alternate pronunciations: "the(2)"
         return ("" if garbage else " ".join(words)), garbage
 
     def _result(self, d, samples: int, search: str) -> Recognition:
