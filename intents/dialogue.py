@@ -13,7 +13,7 @@ from models import RED_FLAG_SLOTS, DialogueState, Reply, Triage, Understanding, 
 from intents.advice import render
 from intents.model import InteractionModel, Question, Wording, load
 from intents.triage import assess
-from intents.understanding import Understander, default_understander
+from intents.understanding import Understander, default_understander, with_signs_from
 
 OPEN, WEEKS = "open", "weeks"
 SINGLE = "slot:"  # pending id of a one-slot question: "slot:fever"
@@ -51,11 +51,15 @@ class Dialogue:
         greeting = self._text(self._q.greeting)
         return self._ask(state, self._open_ask(), [greeting])
 
-    def turn(self, state: DialogueState, text: str) -> DialogueState:
+    def turn(self, state: DialogueState, text: str, alternatives: list[str] | None = None) -> DialogueState:
+        """One user turn. `alternatives`: other likely transcripts of the same speech (from a
+        recogniser, free speech only); a red-flag sign named in any of them counts too."""
         state = state.model_copy(deep=True)
         state.turns += 1
         expecting = state.last_reply.expecting if state.last_reply else None
         u = self.understand(text, expecting, state.pending_slots)
+        if alternatives and expecting == "free_text":
+            u = with_signs_from(u, [self.understand(a, expecting, state.pending_slots) for a in alternatives])
         if state.done:
             return self._after_done(state, u)
         if u.command:

@@ -65,6 +65,15 @@ def merge_mentions(found: list[tuple[str, str]], implies: list[tuple[str, str]])
     return signs
 
 
+def with_signs_from(best: Understanding, others: list[Understanding]) -> Understanding:
+    """`best`, plus every sign another reading of the same speech names as present (a
+    recogniser's next likeliest transcripts): as in merge_mentions, present wins."""
+    found = {s for u in others for s, v in u.signs.items() if v == "yes"}
+    if not found - {s for s, v in best.signs.items() if v == "yes"}:
+        return best
+    return best.model_copy(update={"signs": {**best.signs, **{s: "yes" for s in found}}})
+
+
 class _SignPatterns:
     def __init__(self, present, absent, negatable, exclude):
         self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude

@@ -36,6 +36,22 @@ def test_emergency_named_in_first_sentence_gets_advice_in_that_reply(dialogue):
     assert "call 911 now" in reply.say.lower()
 
 
+def test_a_sign_in_another_reading_of_spoken_free_speech_counts(dialogue):
+    """A recogniser's next likeliest transcript names bleeding: asked about, not missed."""
+    state = dialogue.start("t")
+    heard = dialogue.turn(state, "my back hurts and i've been feeding a lot",
+                          alternatives=["my back hurts and i've been bleeding a lot"])
+    assert heard.last_reply.slots["vaginal_bleeding"] == "yes"
+    assert dialogue.turn(state, "my back hurts and i've been feeding a lot").last_reply.slots["vaginal_bleeding"] is None
+
+
+def test_alternatives_never_change_a_yes_no_answer(dialogue):
+    state, reply = talk(dialogue, "my lower back aches")
+    assert reply.expecting == "yes_no"
+    after = dialogue.turn(state, "no", alternatives=["yes", "i'm bleeding"]).last_reply
+    assert all(after.slots[s] == "no" for s in reply.asking)
+
+
 def test_the_most_dangerous_questions_come_first(dialogue):
     _, reply = talk(dialogue, "my lower back aches")
     assert reply.asking == ["vaginal_bleeding", "fluid_leak"]

@@ -36,6 +36,7 @@ from fastapi.responses import JSONResponse, Response
 
 from intents.grammar import phrases_for
 from models import ErrorBody, Reply
+from voice.asr.base import Recognition
 from voice.audio import AudioError, decode_wav, is_silent
 from voice.errors import ERROR_RESPONSES, ApiError
 
@@ -99,8 +100,8 @@ def _worker_describe() -> tuple[str, str]:
     return engine.name, engine.model
 
 
-def _worker_recognize(pcm: bytes, expecting: str | None, asking: tuple[str, ...]) -> str:
-    return _worker_engine().recognize(pcm, phrases_for(expecting, list(asking))).text
+def _worker_recognize(pcm: bytes, expecting: str | None, asking: tuple[str, ...]) -> Recognition:
+    return _worker_engine().recognize(pcm, phrases_for(expecting, list(asking)))
 
 
 def _workers() -> int:
@@ -191,10 +192,10 @@ class _Recognizer:
             if setter:
                 setter(self.name, self.model)
 
-    def recognize(self, pcm: bytes, expecting: str | None, asking: list[str], service=None) -> str:
+    def recognize(self, pcm: bytes, expecting: str | None, asking: list[str], service=None) -> Recognition:
         self.load(service)
         if self._engine is not None:
-            return self._engine.recognize(pcm, phrases_for(expecting, asking)).text
+            return self._engine.recognize(pcm, phrases_for(expecting, asking))
         for attempt in (1, 2):
             pool = self._pool
             try:
@@ -319,11 +320,13 @@ def audio_turn(session_id: str, request: Request, body: bytes = Depends(_wav_bod
     del body
     RECOGNIZER.load(service)
     try:
-        transcript = "" if is_silent(pcm) else RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service)
+        heard = (Recognition("", 0.0) if is_silent(pcm)
+                 else RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service))
     except ValueError as e:  # e.g. a Vosk model that knows none of the question's words
         raise ApiError(503, "asr_unavailable", f"Speech recognition cannot listen for this question: {e}") from None
     try:
-        reply = service.turn(session_id, transcript, transcript=transcript, engine=RECOGNIZER.name)
+        reply = service.turn(session_id, heard.text, transcript=heard.text, engine=RECOGNIZER.name,
+                             alternatives=heard.alternatives)
     except SessionNotFound:  # deleted while we were listening
         raise _not_found() from None
     return _reply_json(reply)

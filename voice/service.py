@@ -42,9 +42,11 @@ class SkillService:
         metrics.session_started()
         return state.last_reply
 
-    def turn(self, session_id: str, text: str, transcript: str | None = None, engine: str | None = None) -> Reply:
+    def turn(self, session_id: str, text: str, transcript: str | None = None, engine: str | None = None,
+             alternatives: list[str] | None = None) -> Reply:
         """One user turn. `engine`: "text" for typed turns (the default without a
-        transcript), else the recogniser's name (default: the one set_asr_engine named)."""
+        transcript), else the recogniser's name (default: the one set_asr_engine named).
+        `alternatives`: the recogniser's next likeliest transcripts of free speech."""
         if engine is None:
             engine = "text" if transcript is None else (self.asr_engine or "asr")
         if not _SESSION_ID.match(session_id):
@@ -53,7 +55,7 @@ class SkillService:
             before = self.store.get(session_id)
             if before is None:
                 raise SessionNotFound(session_id)
-            state = self.dialogue.turn(before, text)
+            state = self.dialogue.turn(before, text, alternatives)
             state.last_reply.transcript = transcript
             event = event_for_turn(before, state, engine)
             self.store.put(state, audit=event)

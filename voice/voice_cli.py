@@ -55,14 +55,16 @@ def _load_engine():
     return engine
 
 
-def _hear(engine, pcm: bytes, reply) -> str:
-    """What was said, listening only for what the pending question accepts ("" = nothing usable)."""
+def _hear(engine, pcm: bytes, reply):
+    """What was said, listening only for what the pending question accepts (text "" =
+    nothing usable)."""
     from intents.grammar import phrases_for
+    from voice.asr import Recognition
     from voice.audio import is_silent
 
     if is_silent(pcm):
-        return ""
-    return engine.recognize(pcm, phrases_for(reply.expecting, reply.asking)).text
+        return Recognition("", 0.0)
+    return engine.recognize(pcm, phrases_for(reply.expecting, reply.asking))
 
 
 def _reply_line(reply, audio_turn: bool) -> str:
@@ -147,8 +149,10 @@ def _replay(args: argparse.Namespace) -> int:
         reply = service.start(args.weeks)
         show(reply, 0, None)
         for n, pcm in enumerate(pcms, start=1):
-            transcript = _hear(engine, pcm, reply)
-            reply = service.turn(reply.session_id, transcript, transcript=transcript, engine=engine.name)
+            heard = _hear(engine, pcm, reply)
+            transcript = heard.text
+            reply = service.turn(reply.session_id, transcript, transcript=transcript, engine=engine.name,
+                                 alternatives=heard.alternatives)
             show(reply, n, transcript)
             if args.until_done and reply.done:
                 left = len(pcms) - n
@@ -237,12 +241,13 @@ def _listen(args: argparse.Namespace) -> int:
                     speaker.say("I haven't heard anything for a while, so I'll stop here. "
                                 "Start me again whenever you're ready.")
                     return 0
-                transcript = ""
+                heard = _hear(engine, b"", reply)
             else:
                 silences = 0
-                transcript = _hear(engine, pcm, reply)
-            print(_you(transcript), flush=True)
-            reply = service.turn(reply.session_id, transcript, transcript=transcript, engine=engine.name)
+                heard = _hear(engine, pcm, reply)
+            print(_you(heard.text), flush=True)
+            reply = service.turn(reply.session_id, heard.text, transcript=heard.text, engine=engine.name,
+                                 alternatives=heard.alternatives)
             speaker.say(reply.say)
     except MicrophoneError as e:
         _err(str(e))

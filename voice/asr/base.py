@@ -22,6 +22,10 @@ SAMPLE_RATE = 16000
 class Recognition:
     text: str  # "" when nothing in the grammar was recognised (out-of-grammar / silence)
     confidence: float  # 0..1
+    # Free speech only: the next most likely transcripts, best first (may be empty). The
+    # dialogue takes a red-flag sign from them too: a sign heard in any of the likeliest
+    # readings is worth asking about rather than missing.
+    alternatives: list[str] = field(default_factory=list)
     # Extra facts for benchmarks and debugging; never logged by default (privacy).
     details: dict = field(default_factory=dict, repr=False, compare=False)
 
