@@ -18,8 +18,11 @@ by the real NLU (`intents.understanding.understand`), as the /audio route does:
 Sets: the committed fixtures (tests/fixtures/audio, the voices tuned on); with --heldout,
 voices AND phrasings never used for tuning (scripts/make_audio_fixtures.py --heldout,
 every clip clean and once with kitchen/TV noise): that is the honest estimate; with --dev,
-the fixture voices saying more phrasings (the tuning set). Without --quick, the held-out
-set is made in the cache folder when no DIR is given.
+the fixture voices saying more phrasings (the tuning set); with --unseen, the held-out
+voices saying answers written by someone who had not seen the grammar
+(benchmarks/data/unseen_phrasings.yaml: yes/no answers to each sign's question, weeks,
+openings). Without --quick, the held-out and unseen sets are made in the cache folder
+when no DIR is given.
 """
 
 from __future__ import annotations
@@ -51,29 +54,35 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def grammar_for(kind: str):
+def asking_for(item: dict) -> list[str]:
+    return [item["question"]] if item.get("question") else ASKING
+
+
+def grammar_for(item: dict):
     from intents.grammar import phrases_for
 
+    kind = item["kind"]
     if kind in ("yesno", "oog", "command"):
-        return phrases_for("yes_no", ASKING)
+        return phrases_for("yes_no", asking_for(item))
     if kind == "weeks":
         return phrases_for("weeks", ["weeks"])
     return None  # opening: free speech
 
 
-def judge(item: dict, text: str) -> tuple[bool, bool]:
-    """(right, wrong) for one transcript, read by the NLU."""
-    from intents.understanding import understand
+def judge(item: dict, text: str, alternatives: list[str] = ()) -> tuple[bool, bool]:
+    """(right, wrong) for one transcript, read by the NLU as the dialogue reads it."""
+    from intents.understanding import understand, with_signs_from
 
     kind = item["kind"]
     if kind == "yesno":
-        got = understand(text, "yes_no", ASKING).answer
+        got = understand(text, "yes_no", asking_for(item)).answer
         return got == item["label"], got is not None and got != item["label"]
     if kind == "weeks":
         got = understand(text, "weeks", ["weeks"]).weeks
         return got == item["weeks"], got is not None and got != item["weeks"]
     if kind == "opening":
-        signs = understand(text, "free_text").signs
+        signs = with_signs_from(understand(text, "free_text"),
+                                [understand(a, "free_text") for a in alternatives]).signs
         found = {s for s, v in signs.items() if v == "yes"}
         want = set(item["slots"])
         return (want <= found if want else not found), bool(found - want)
@@ -97,12 +106,12 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
         if kind == "korean":
             continue
         pcm = read_wav_file(root / it["file"])
-        phrases = grammar_for(kind)
+        phrases = grammar_for(it)
         t = time.perf_counter()
         rec = engine.recognize(pcm, phrases)
         dt = time.perf_counter() - t
         rtf[kind].append(dt / (len(pcm) / 32000))
-        right, wrong = judge(it, rec.text)
+        right, wrong = judge(it, rec.text, rec.alternatives)
         noise = it["noise"] + (f"{it['snr_db']}dB" if it.get("snr_db") else "")
         keys = [f"{kind}|all", f"{kind}|noise={noise}", f"{kind}|voice={it['voice']}"]
         if it.get("phrasing"):
@@ -173,7 +182,7 @@ def _make(flag: str, d: Path) -> None:
 
 
 def run(heldout: str | None = None, engines: list[str] | None = None, dev: str | None = None,
-        quick: bool = False) -> dict:
+        quick: bool = False, unseen: str | None = None) -> dict:
     from voice.asr.domain_lm import cache_dir
     from voice.asr.select import available_engines
 
@@ -185,6 +194,10 @@ def run(heldout: str | None = None, engines: list[str] | None = None, dev: str |
         d = Path(heldout) if heldout else cache_dir() / "heldout-audio"
         _make("--heldout", d)
         sets.append(("heldout", d))
+    if unseen or not quick:
+        d = Path(unseen) if unseen else cache_dir() / "unseen-audio"
+        _make("--unseen", d)
+        sets.append(("unseen", d))
     if engines is None:
         engines = ["pocketsphinx"]
         if any(r["engine"] == "vosk" and r["usable"] and r["language"] == "en" for r in available_engines()):
@@ -205,7 +218,7 @@ def markdown(res: dict) -> str:
             continue
         lines += [f"### {e['engine']}", "",
                   f"Model {e['model']}; loaded in {e['load_seconds']} s; RSS {e['rss_mb']} MB.", ""]
-        sets = [k for k in ("fixtures", "dev", "heldout") if isinstance(e.get(k), dict) and "accuracy" in e[k]]
+        sets = [k for k in ("fixtures", "dev", "heldout", "unseen") if isinstance(e.get(k), dict) and "accuracy" in e[k]]
         lines += ["| set | kind | all | clean | kitchen 20 dB | kitchen 10 dB | wrong | empty | RTF mean (max) |",
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in sets:
@@ -249,7 +262,7 @@ def summary(res: dict) -> str:
             lines.append(f"{e['engine']}: error {e['error']}")
             continue
         lines.append(f"## {e['engine']}  model={e['model']}  load={e['load_seconds']}s  RSS={e['rss_mb']} MB")
-        for label in ("fixtures", "dev", "heldout"):
+        for label in ("fixtures", "dev", "heldout", "unseen"):
             s = e.get(label)
             if not s or "accuracy" not in s:
                 continue
@@ -265,12 +278,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="ASR benchmark")
     ap.add_argument("--heldout", help="directory for held-out voices and phrasings (made if missing)")
     ap.add_argument("--dev", help="directory for the tuning set (made if missing)")
+    ap.add_argument("--unseen", help="directory for held-out voices saying blind-written phrasings (made if missing)")
     ap.add_argument("--quick", action="store_true", help="fixtures only (unless --heldout is given)")
     ap.add_argument("--engine", action="append", choices=["pocketsphinx", "vosk"])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args(argv)
-    res = run(a.heldout, a.engine, a.dev, a.quick)
+    res = run(a.heldout, a.engine, a.dev, a.quick, a.unseen)
     print(json.dumps(res, indent=1) if a.json else markdown(res) if a.markdown else summary(res))
     return 0
 

@@ -13,6 +13,8 @@ measured against the speech's active frames, so "10 dB" means the same for a sho
     python scripts/make_audio_fixtures.py              # rebuild tests/fixtures/audio
     python scripts/make_audio_fixtures.py --heldout D  # unseen voices AND phrasings, for benchmarks only
     python scripts/make_audio_fixtures.py --dev D      # fixture voices, more phrasings: for tuning
+    python scripts/make_audio_fixtures.py --unseen D   # held-out voices saying phrasings written
+                                                       # blind (benchmarks/data/unseen_phrasings.yaml)
 
 Everything written is 16 kHz mono 16-bit WAV; manifest.json lists file, text, voice,
 noise, kind and the expected meaning, for the tests and `benchmarks/asr_bench.py`.
@@ -263,6 +265,8 @@ def synth(voice, text: str) -> np.ndarray:
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "a.wav")
         synth_raw(voice, text, p)
+        if not os.path.exists(p):  # pyttsx3 now and then ends without writing: once more
+            synth_raw(voice, text, p)
         pcm = decode_wav(Path(p).read_bytes())
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
     x = trim(x)
@@ -332,6 +336,19 @@ def plan(voices: dict, heldout: bool, mode: str | None = None) -> list[dict]:
         tag = voice + (f"__{noise}{snr}" if noise else "")
         items.append(dict(id=fid, file=f"{kind}/{slug(text)}__{tag}.wav", text=text, voice=voice,
                           noise=noise or "clean", snr_db=snr, kind=kind, **meaning))
+
+    if mode == "unseen":
+        import yaml
+
+        corpus = yaml.safe_load((ROOT / "benchmarks" / "data" / "unseen_phrasings.yaml").read_text())
+        # every answer by one voice clean and another with noise, voices rotating
+        for kind, key, shift in (("yesno", "yesno", 3), ("weeks", "weeks", 5), ("opening", "opening", 2)):
+            for i, entry in enumerate(corpus[key]):
+                meaning = {k: v for k, v in entry.items() if k != "text"}
+                add(kind, entry["text"], names[i % len(names)], phrasing="unseen", **meaning)
+                add(kind, entry["text"], names[(i + shift) % len(names)], "kitchen", (20, 10)[i % 2],
+                    phrasing="unseen", **meaning)
+        return items
 
     if mode != "fixtures":
         yes_no = ([(t, l, "fixture") for t, l in YES_NO] + [(t, l, "heldout") for t, l in HELDOUT_YES_NO]
@@ -443,11 +460,15 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--heldout", type=Path, help="write held-out voices and phrasings here instead")
     ap.add_argument("--dev", type=Path, help="write the tuning set (fixture voices, dev phrasings) here")
+    ap.add_argument("--unseen", type=Path, help="write held-out voices saying the blind-written phrasings here")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     a = ap.parse_args(argv)
     if a.heldout:
         m = build(a.heldout, heldout_voices(), heldout=True, jobs=a.jobs)
         out = a.heldout
+    elif a.unseen:
+        m = build(a.unseen, heldout_voices(), heldout=True, jobs=a.jobs, mode="unseen")
+        out = a.unseen
     elif a.dev:
         m = build(a.dev, VOICES, heldout=False, jobs=a.jobs, mode="dev")
         out = a.dev
