@@ -206,6 +206,7 @@ def run(heldout: str | None = None, engines: list[str] | None = None, dev: str |
 
 
 KINDS = ("yesno", "weeks", "opening", "command", "oog")
+SETS = ("fixtures", "dev", "heldout", "unseen")
 WHAT = {"yesno": "yes/no answers", "weeks": "weeks", "opening": "opening sentences: every named sign found",
         "command": "commands", "oog": "out-of-grammar speech not taken as yes/no"}
 
@@ -218,7 +219,7 @@ def markdown(res: dict) -> str:
             continue
         lines += [f"### {e['engine']}", "",
                   f"Model {e['model']}; loaded in {e['load_seconds']} s; RSS {e['rss_mb']} MB.", ""]
-        sets = [k for k in ("fixtures", "dev", "heldout", "unseen") if isinstance(e.get(k), dict) and "accuracy" in e[k]]
+        sets = [k for k in SETS if isinstance(e.get(k), dict) and "accuracy" in e[k]]
         lines += ["| set | kind | all | clean | kitchen 20 dB | kitchen 10 dB | wrong | empty | RTF mean (max) |",
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in sets:
@@ -262,7 +263,7 @@ def summary(res: dict) -> str:
             lines.append(f"{e['engine']}: error {e['error']}")
             continue
         lines.append(f"## {e['engine']}  model={e['model']}  load={e['load_seconds']}s  RSS={e['rss_mb']} MB")
-        for label in ("fixtures", "dev", "heldout", "unseen"):
+        for label in SETS:
             s = e.get(label)
             if not s or "accuracy" not in s:
                 continue

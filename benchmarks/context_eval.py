@@ -44,7 +44,7 @@ from functools import partial
 from pathlib import Path
 
 from intents.patterns import compile_phrases, normalise
-from intents.understanding import Understander, _blank, default_understander, merge_mentions, mention_value
+from intents.understanding import Understander, default_understander, merge_mentions, mention_value
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "utterances.yaml"
@@ -234,15 +234,7 @@ class ConTextUnderstander(Understander):
 
     def mentions(self, text: str) -> list[tuple[str, str | None, int, int, str]]:
         """Every sign phrase match, as the project finds them: (slot, value, start, end, text)."""
-        found = []
-        for slot, patterns in self._signs.items():
-            searchable = _blank(text, patterns.exclude)
-            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable)):
-                if pattern is None:
-                    continue
-                for m in pattern.finditer(searchable):
-                    found.append((slot, value, m.start(), m.end(), m.group()))
-        return found
+        return [(slot, value, m.start(), m.end(), m.group()) for slot, value, m in self.sign_matches(text)]
 
     def contexts(self, text: str, mentions) -> list[tuple[str, list[tuple[int, int]]]]:
         """medspaCy's context of each mention, and the char spans of the cues that set it."""

@@ -121,24 +121,29 @@ class Understander:
                 return name
         return None
 
+    def sign_matches(self, text: str):
+        """Every sign phrase in `text`: (slot, value, match); value "yes" for a present
+        phrase, "no" for an absent one, None for a negatable one."""
+        for slot, patterns in self._signs.items():
+            searchable = _blank(text, patterns.exclude)
+            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable)):
+                if pattern is not None:
+                    for m in pattern.finditer(searchable):
+                        yield slot, value, m
+
     def signs(self, text: str) -> tuple[dict[str, str], list[Span]]:
         """Signs mentioned, with their value, and the spans that express them."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
-        for slot, patterns in self._signs.items():
-            searchable = _blank(text, patterns.exclude)
-            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable)):
-                if pattern is None:
-                    continue
-                for m in pattern.finditer(searchable):
-                    context, cue = self._context.of_mention(text, m.start(), m.end())
-                    meaning = mention_value(value, context, m.group())
-                    if meaning is None:
-                        continue
-                    spans.append(m.span())
-                    if cue:
-                        spans.append(cue)
-                    found.append((slot, meaning))
+        for slot, value, m in self.sign_matches(text):
+            context, cue = self._context.of_mention(text, m.start(), m.end())
+            meaning = mention_value(value, context, m.group())
+            if meaning is None:
+                continue
+            spans.append(m.span())
+            if cue:
+                spans.append(cue)
+            found.append((slot, meaning))
         return merge_mentions(found, self._implies), spans
 
     @staticmethod

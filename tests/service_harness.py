@@ -8,10 +8,35 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.server import REPO
+
+
+# --- a session held busy by another thread -------------------------------------------------
+
+
+@contextmanager
+def session_held(store, session_id: str):
+    """Another thread holds the session's lock for as long as the `with` block runs."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.lock(session_id):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        assert held.wait(10)
+        yield
+    finally:
+        release.set()
+        t.join(10)
 
 
 # --- conversation helpers ----------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 
 import pytest
@@ -14,7 +13,7 @@ from voice.cli import build_parser
 from voice.errors import RedactTracebacks
 from voice.ratelimit import TokenBuckets, is_local
 from benchmarks.server import ServeProcess, clean_env
-from service_harness import answer_for, make_client, make_service
+from service_harness import answer_for, make_client, make_service, session_held
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -162,23 +161,10 @@ def test_waiting_too_long_for_a_busy_conversation_is_429(tmp_path):
 
     with TestClient(create_app(service)) as c:
         sid = c.post("/v1/sessions").json()["session_id"]
-        held, release = threading.Event(), threading.Event()
-
-        def hold():
-            with service.store.lock(sid):
-                held.set()
-                release.wait(10)
-
-        t = threading.Thread(target=hold)
-        t.start()
-        try:
-            assert held.wait(10)
+        with session_held(service.store, sid):
             r = c.post(f"/v1/sessions/{sid}/text", json={"text": "no"})
             assert_json_error(r, 429, "session_busy")
             assert r.headers["retry-after"] == "1"
-        finally:
-            release.set()
-            t.join(10)
         assert c.post(f"/v1/sessions/{sid}/text", json={"text": "my back"}).status_code == 200
 
 

@@ -14,6 +14,7 @@ from models import DialogueState
 from voice.audit import AuditEvent, entry_for
 from voice.sessions import MemoryStore, RedisStore, SessionBusy, SQLiteStore
 from benchmarks.server import RedisProcess
+from service_harness import session_held
 
 KINDS = ["memory", "sqlite", "redis"]
 
@@ -135,23 +136,10 @@ def test_lock_excludes_another_handle_on_the_same_data(make_store, kind):
     second = make_store(kind, lock_timeout=0.3)
     st = state()
     first.put(st)
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        with first.lock(st.session_id):
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    try:
-        assert held.wait(10)
+    with session_held(first, st.session_id):
         with pytest.raises(SessionBusy):
             with second.lock(st.session_id):
                 pass
-    finally:
-        release.set()
-        t.join(10)
     with second.lock(st.session_id):  # free again once released
         assert second.get(st.session_id) is not None
 
@@ -161,23 +149,10 @@ def test_waiting_too_long_for_a_session_raises_busy(make_store, kind):
     store = make_store(kind, lock_timeout=0.2)
     sid = secrets.token_urlsafe(18)
     store.put(state(sid))
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        with store.lock(sid):
-            held.set()
-            release.wait(10)
-
-    t = threading.Thread(target=hold)
-    t.start()
-    try:
-        assert held.wait(10)
+    with session_held(store, sid):
         with pytest.raises(SessionBusy):
             with store.lock(sid):
                 pass
-    finally:
-        release.set()
-        t.join(10)
 
 
 @pytest.mark.parametrize("kind", KINDS)

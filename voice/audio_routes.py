@@ -36,7 +36,7 @@ from fastapi.responses import JSONResponse, Response
 
 from intents.grammar import phrases_for
 from models import ErrorBody, Reply
-from voice.asr.base import Recognition
+from voice.asr import Recognition
 from voice.audio import AudioError, decode_wav, is_silent
 from voice.errors import ERROR_RESPONSES, ApiError
 

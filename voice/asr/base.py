@@ -68,6 +68,23 @@ def normalize_phrase(phrase: str) -> str:
     return _SPACES.sub(" ", p).strip(" '")
 
 
+def phrases_in_vocabulary(phrases, knows_word, engine: str, warned: set[str]) -> list[str]:
+    """The phrases whose every word the model knows. A phrase with an unknown word is
+    dropped (a recogniser cannot listen for it), with one warning per set of such words."""
+    usable = []
+    for phrase in phrases:
+        missing = [w for w in phrase.split() if not knows_word(w)]
+        if not missing:
+            usable.append(phrase)
+            continue
+        key = " ".join(missing)
+        if key not in warned:
+            warned.add(key)
+            log.warning("%s: dropping grammar phrase with word(s) the model does not know: %s",
+                        engine, ", ".join(missing))
+    return usable
+
+
 def unique_phrases(phrases: list[str]) -> list[str]:
     """Normalised, de-duplicated, order kept; empty phrases dropped."""
     seen: dict[str, None] = {}

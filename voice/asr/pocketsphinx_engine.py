@@ -43,7 +43,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from .base import Recognition, ModelError, SAMPLE_RATE, log, unique_phrases
+from .base import Recognition, ModelError, SAMPLE_RATE, phrases_in_vocabulary, unique_phrases
 
 # CMU phone set of the bundled en-us model (SIL is a filler, handled by the decoder).
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH "
@@ -91,12 +91,12 @@ def frame_energy_db(x):
     return 10 * np.log10((x[: n * frame].reshape(n, frame) ** 2).mean(axis=1) + 1.0)
 
 
-def speech_span(x) -> tuple[int, int] | None:
-    """(start, end) sample of the speech +- TRIM_MARGIN; None when no frame stands out
-    from the background (silence, steady hiss or hum: nothing was said)."""
+def speech_span(x, energy) -> tuple[int, int] | None:
+    """(start, end) sample of the speech +- TRIM_MARGIN, from the clip's frame energies;
+    None when no frame stands out from the background (silence, steady hiss or hum:
+    nothing was said)."""
     import numpy as np
 
-    energy = frame_energy_db(x)
     if energy is None:
         return 0, len(x)
     threshold = max(energy.max() - 35.0, np.percentile(energy, 10) + 6.0)
@@ -107,13 +107,12 @@ def speech_span(x) -> tuple[int, int] | None:
     return max(0, active[0] * frame - margin), min(len(x), (active[-1] + 1) * frame + margin)
 
 
-def level_spread_db(x) -> float:
+def level_spread_db(energy) -> float:
     """Loud frames over quiet frames (90th over 10th percentile of frame energies): about
     the signal-to-noise ratio. Measured on the held-out clips: clean 39-74 dB, kitchen noise
     at 20 dB SNR 22-26, at 10 dB SNR 13-16."""
     import numpy as np
 
-    energy = frame_energy_db(x)
     return 99.0 if energy is None else float(np.percentile(energy, 90) - np.percentile(energy, 10))
 
 
@@ -133,11 +132,12 @@ def prepare(pcm: bytes, info: dict | None = None) -> bytes:
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     if x.size == 0 or np.abs(x).max() < SILENT_PEAK:
         return b""
-    span = speech_span(x)
+    energy = frame_energy_db(x)
+    span = speech_span(x, energy)
     if span is None:
         return b""
     if info is not None:
-        info["noisy"] = bool(level_spread_db(x) < NOISY_SPREAD_DB)
+        info["noisy"] = bool(level_spread_db(energy) < NOISY_SPREAD_DB)
     x = x[span[0]: span[1]]
     if info is not None:
         info["narrowband"] = bool(len(x) >= 256 and narrowband(x))
@@ -350,20 +350,10 @@ class PocketSphinxEngine:
             raise ModelError(f"cannot load PocketSphinx model from {self.model_dir}: {e}") from e
         return _Slot(d)
 
-    def _known(self, d, phrase: str) -> bool:
-        missing = [w for w in phrase.split() if d.lookup_word(w) is None]
-        if missing:
-            key = " ".join(missing)
-            if key not in self._missing_warned:
-                self._missing_warned.add(key)
-                log.warning("pocketsphinx: dropping grammar phrase with word(s) not in the "
-                            "dictionary: %s", ", ".join(missing))
-            return False
-        return True
-
     def _build_fsg(self, slot: _Slot, phrases: list[str], name: str, g: float):
         d = slot.decoder
-        usable = [p for p in phrases if self._known(d, p)]
+        usable = phrases_in_vocabulary(phrases, lambda w: d.lookup_word(w) is not None, self.name,
+                                       self._missing_warned)
         if not usable:
             raise ValueError("none of the grammar phrases can be recognised (all words unknown)")
         # Prefix tree with no null transitions: a phrase's last word goes straight to the

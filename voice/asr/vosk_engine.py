@@ -27,7 +27,7 @@ import threading
 import time
 from pathlib import Path
 
-from .base import ModelError, Recognition, SAMPLE_RATE, log, unique_phrases
+from .base import ModelError, Recognition, SAMPLE_RATE, log, phrases_in_vocabulary, unique_phrases
 
 UNK_CANDIDATES = ("[unk]", "<UNK>", "<unk>")
 _LANG_WORDS = {
@@ -187,19 +187,8 @@ class VoskEngine:
         hit = self._grammars.get(key)
         if hit:
             return hit
-        usable = []
-        for p in key:
-            if p in UNK_CANDIDATES:
-                continue
-            missing = [w for w in p.split() if self._model.vosk_model_find_word(w) < 0]
-            if missing:
-                tag = " ".join(missing)
-                if tag not in self._warned:
-                    self._warned.add(tag)
-                    log.warning("vosk: dropping grammar phrase with word(s) not in the model's "
-                                "vocabulary: %s", ", ".join(missing))
-                continue
-            usable.append(p)
+        usable = phrases_in_vocabulary([p for p in key if p not in UNK_CANDIDATES],
+                                       lambda w: self._model.vosk_model_find_word(w) >= 0, self.name, self._warned)
         if not usable:
             raise ValueError("none of the grammar phrases are in the Vosk model's vocabulary")
         words = usable + ([self._unk] if self._unk else [])
