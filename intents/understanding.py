@@ -66,10 +66,17 @@ def merge_mentions(found: list[tuple[str, str]], implies: list[tuple[str, str]])
 
 
 def with_signs_from(best: Understanding, others: list[Understanding]) -> Understanding:
-    """`best`, plus every sign another reading of the same speech names as present (a
-    recogniser's next likeliest transcripts): as in merge_mentions, present wins."""
+    """`best`; when it names no sign as present, plus every sign another reading of the
+    same speech (a recogniser's next likeliest transcripts) names as present.
+
+    Only then: when the best reading already found a sign, the alternatives mostly add
+    sound-alikes ("breathing" for "bleeding") that the advice would then read back as
+    said; any sign still missing is asked about later anyway. Measured on openings: 1 point
+    less recall than always merging, a quarter fewer spurious signs."""
+    if any(v == "yes" for v in best.signs.values()):
+        return best
     found = {s for u in others for s, v in u.signs.items() if v == "yes"}
-    if not found - {s for s, v in best.signs.items() if v == "yes"}:
+    if not found:
         return best
     return best.model_copy(update={"signs": {**best.signs, **{s: "yes" for s in found}}})
 

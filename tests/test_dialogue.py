@@ -45,6 +45,13 @@ def test_a_sign_in_another_reading_of_spoken_free_speech_counts(dialogue):
     assert dialogue.turn(state, "my back hurts and i've been feeding a lot").last_reply.slots["vaginal_bleeding"] is None
 
 
+def test_alternatives_add_nothing_when_the_best_reading_named_a_sign(dialogue):
+    """ "breathing" is a sound-alike of "bleeding": not read back as said."""
+    state = dialogue.start("t")
+    heard = dialogue.turn(state, "i'm bleeding heavily", alternatives=["i'm breathing heavily"]).last_reply
+    assert heard.slots["heavy_bleeding"] == "yes" and heard.slots["breathing"] is None
+
+
 def test_alternatives_never_change_a_yes_no_answer(dialogue):
     state, reply = talk(dialogue, "my lower back aches")
     assert reply.expecting == "yes_no"
