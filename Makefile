@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	bash scripts/install-system-deps.sh --bench
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -19,10 +19,10 @@ from intents.patterns import compile_phrases
 Context = Literal["present", "negated", "historical", "family", "hypothetical", "uncertain"]
 
 # "I" between a family cue and the mention means the person speaks of herself again
-# ("my mum says I have a fever"); "me" inside the mention makes her the one it happened
-# to ("my toddler kicked me in the belly").
+# ("my mum says I have a fever"); "me" or "my" inside the mention makes her the one it
+# happened to ("my toddler kicked me in the belly", "my toddler kicked my belly").
 _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
-_ME = re.compile(r"(?<![a-z])(?:me|myself)(?![a-z])")
+_ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 # Installs the Debian/Ubuntu packages the skill needs, only those missing.
 # espeak-ng: pyttsx3's voice on Linux; flite + sox: audio fixtures and noise;
 # libportaudio2: microphone for `backpain listen`; redis-server: shared-session tests.
+# --bench adds festival and two of its voices: `make bench` speaks its held-out and unseen
+# speech sets with them too (a third synthesiser family, never used for tuning).
 set -euo pipefail
 packages=(espeak-ng flite sox libsox-fmt-all libportaudio2 redis-server)
+[ "${1:-}" = "--bench" ] && packages+=(festival festvox-kdlpc16k festvox-us-slt-hts)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 
 missing=()

@@ -34,10 +34,9 @@ from concurrent.futures.process import BrokenProcessPool
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from intents.grammar import phrases_for
 from models import ErrorBody, Reply
-from voice.asr import Recognition
-from voice.audio import AudioError, decode_wav, is_silent
+from voice.asr import Recognition, hear
+from voice.audio import AudioError, decode_wav
 from voice.errors import ERROR_RESPONSES, ApiError
 
 log = logging.getLogger("backpain.voice")
@@ -101,7 +100,7 @@ def _worker_describe() -> tuple[str, str]:
 
 
 def _worker_recognize(pcm: bytes, expecting: str | None, asking: tuple[str, ...]) -> Recognition:
-    return _worker_engine().recognize(pcm, phrases_for(expecting, list(asking)))
+    return hear(_worker_engine(), pcm, expecting, list(asking))
 
 
 def _workers() -> int:
@@ -195,7 +194,7 @@ class _Recognizer:
     def recognize(self, pcm: bytes, expecting: str | None, asking: list[str], service=None) -> Recognition:
         self.load(service)
         if self._engine is not None:
-            return self._engine.recognize(pcm, phrases_for(expecting, asking))
+            return hear(self._engine, pcm, expecting, asking)
         for attempt in (1, 2):
             pool = self._pool
             try:
@@ -320,8 +319,7 @@ def audio_turn(session_id: str, request: Request, body: bytes = Depends(_wav_bod
     del body
     RECOGNIZER.load(service)
     try:
-        heard = (Recognition("", 0.0) if is_silent(pcm)
-                 else RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service))
+        heard = RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service)
     except ValueError as e:  # e.g. a Vosk model that knows none of the question's words
         raise ApiError(503, "asr_unavailable", f"Speech recognition cannot listen for this question: {e}") from None
     try:

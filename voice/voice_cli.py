@@ -56,15 +56,9 @@ def _load_engine():
 
 
 def _hear(engine, pcm: bytes, reply):
-    """What was said, listening only for what the pending question accepts (text "" =
-    nothing usable)."""
-    from intents.grammar import phrases_for
-    from voice.asr import Recognition
-    from voice.audio import is_silent
+    from voice.asr import hear
 
-    if is_silent(pcm):
-        return Recognition("", 0.0)
-    return engine.recognize(pcm, phrases_for(reply.expecting, reply.asking))
+    return hear(engine, pcm, reply.expecting, reply.asking)
 
 
 def _reply_line(reply, audio_turn: bool) -> str:

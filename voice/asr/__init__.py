@@ -5,7 +5,8 @@
 """
 
 from .base import Engine, ModelError, Recognition, Stream, normalize_phrase
+from .listen import hear
 from .select import available_engines, get_engine, make_engine, reset_engine
 
-__all__ = ["Engine", "ModelError", "Recognition", "Stream", "available_engines", "get_engine",
+__all__ = ["Engine", "ModelError", "Recognition", "Stream", "available_engines", "get_engine", "hear",
            "make_engine", "normalize_phrase", "reset_engine"]
