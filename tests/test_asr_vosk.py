@@ -60,6 +60,20 @@ def test_free_model_gives_some_text(ko):
     assert r.text  # the small model hears "예" for espeak's "네"
 
 
+def test_free_speech_comes_with_the_next_likeliest_readings(ko):
+    # the dialogue reads red-flag signs from them when the best reading names none
+    it = next(i for i in items("korean") if i["label"] == "yes")
+    r = ko.recognize(pcm_of(it))
+    assert r.alternatives and r.text not in r.alternatives
+    assert "네" in [r.text, *r.alternatives]  # what espeak said, even when not read first
+    assert len(r.alternatives) == len(set(r.alternatives))
+
+
+def test_grammar_answers_have_no_alternatives(ko):
+    it = next(i for i in items("korean") if i["label"] == "yes")
+    assert ko.recognize(pcm_of(it), KO_GRAMMAR).alternatives == []
+
+
 def test_out_of_grammar_repeated_phrase_is_rejected(ko):
     # Vosk's grammar allows phrase sequences ("아니요 아니요"); not a single phrase -> ""
     it = next(i for i in items("korean") if i["label"] == "oog" and i["text"] == "감사합니다")

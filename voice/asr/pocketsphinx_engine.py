@@ -43,18 +43,13 @@ import threading
 import time
 from collections import OrderedDict
 
-from .base import Recognition, ModelError, SAMPLE_RATE, phrases_in_vocabulary, unique_phrases
+from .base import (FREE_ALTERNATIVES, Recognition, ModelError, SAMPLE_RATE, phrases_in_vocabulary,
+                   unique_phrases)
 
 # CMU phone set of the bundled en-us model (SIL is a filler, handled by the decoder).
 PHONES = ("AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH "
           "T TH UH UW V W Y Z ZH").split()
 GARBAGE_PREFIX = "__"
-# Free speech: how many of the decoder's n-best readings are returned as alternatives.
-# Measured on opening sentences (every named sign found), with the dialogue's rule (signs
-# from the alternatives only when the best reading names none): best only 69% held-out /
-# 60% unseen phrasings; with the 5 best 79% / 62.5%, a spurious sign in 11% of sentences
-# instead of 8% (3 -> 6 of 38 sentences naming no sign). 5 is where the gain stops.
-FREE_ALTERNATIVES = 5
 FREE_SEARCH = "_free"
 
 # Search settings (measured): wide beams for the small grammars; the LM search keeps the

@@ -27,7 +27,8 @@ import threading
 import time
 from pathlib import Path
 
-from .base import ModelError, Recognition, SAMPLE_RATE, log, phrases_in_vocabulary, unique_phrases
+from .base import (FREE_ALTERNATIVES, ModelError, Recognition, SAMPLE_RATE, log, phrases_in_vocabulary,
+                   unique_phrases)
 
 UNK_CANDIDATES = ("[unk]", "<UNK>", "<unk>")
 _LANG_WORDS = {
@@ -132,6 +133,19 @@ def load_model(path: Path):
         return m
 
 
+def parse_result(raw: str) -> dict:
+    """One Vosk result as {"text", "result" (words), "alternatives" (texts after the best)}.
+    With SetMaxAlternatives, Vosk nests the readings under "alternatives", best first, and
+    its words carry no per-word confidence."""
+    part = json.loads(raw)
+    readings = part.get("alternatives")
+    if readings is None:
+        return {"text": part.get("text", ""), "result": part.get("result", []), "alternatives": []}
+    best = readings[0] if readings else {}
+    return {"text": best.get("text", ""), "result": best.get("result", []),
+            "alternatives": [r.get("text", "") for r in readings[1:]]}
+
+
 class VoskStream:
     def __init__(self, engine: "VoskEngine", phrases: list[str] | None):
         self._engine = engine
@@ -146,7 +160,7 @@ class VoskStream:
             raise RuntimeError("stream already finished")
         self._samples += len(pcm) // 2
         if pcm and self._rec.AcceptWaveform(pcm):
-            self._parts.append(json.loads(self._rec.Result()))
+            self._parts.append(parse_result(self._rec.Result()))
             partial = ""
         else:
             partial = json.loads(self._rec.PartialResult()).get("partial", "")
@@ -158,7 +172,7 @@ class VoskStream:
         if self._done:
             raise RuntimeError("stream already finished")
         self._done = True
-        self._parts.append(json.loads(self._rec.FinalResult()))
+        self._parts.append(parse_result(self._rec.FinalResult()))
         rec = self._engine._judge(self._parts, self._allowed, self._samples)
         rec.details["finish_seconds"] = time.perf_counter() - self._t_last
         return rec
@@ -203,6 +217,7 @@ class VoskEngine:
 
         if phrases is None:
             rec = vosk.KaldiRecognizer(self._model, SAMPLE_RATE)
+            rec.SetMaxAlternatives(FREE_ALTERNATIVES)  # the dialogue reads signs from them too
             allowed = None
         else:
             grammar, allowed = self._grammar(phrases)
@@ -213,7 +228,7 @@ class VoskEngine:
     def _judge(self, parts: list[dict], allowed, samples: int) -> Recognition:
         words = [w for p in parts for w in p.get("result", [])]
         text = " ".join(p.get("text", "") for p in parts if p.get("text")).strip()
-        confs = [float(w.get("conf", 0.0)) for w in words]
+        confs = [float(w["conf"]) for w in words if "conf" in w]  # none with alternatives
         conf = sum(confs) / len(confs) if confs else (1.0 if text else 0.0)
         raw = text
         if any(u in text.split() for u in UNK_CANDIDATES):
@@ -221,7 +236,17 @@ class VoskEngine:
         if allowed is not None and text:
             if text not in allowed or (confs and min(confs) < self.min_confidence):
                 text = ""
-        return Recognition(text=text, confidence=conf if text else 0.0,
+        alternatives: list[str] = []
+        if allowed is None and text:
+            # the i-th reading of the utterance: each segment's i-th reading (its best when
+            # it has fewer)
+            for i in range(max((len(p["alternatives"]) for p in parts), default=0)):
+                reading = " ".join(
+                    t for p in parts
+                    if (t := (p["alternatives"][i] if i < len(p["alternatives"]) else p["text"])))
+                if reading and reading != text and reading not in alternatives:
+                    alternatives.append(reading)
+        return Recognition(text=text, confidence=conf if text else 0.0, alternatives=alternatives,
                            details={"raw": raw, "seconds": samples / SAMPLE_RATE})
 
     def recognize(self, pcm: bytes, phrases: list[str] | None = None) -> Recognition:
@@ -231,8 +256,8 @@ class VoskEngine:
         step = SAMPLE_RATE * 2 * 4  # 4 s chunks keep endpointing behaviour like a stream
         for i in range(0, len(pcm), step):
             if rec.AcceptWaveform(pcm[i:i + step]):
-                parts.append(json.loads(rec.Result()))
-        parts.append(json.loads(rec.FinalResult()))
+                parts.append(parse_result(rec.Result()))
+        parts.append(parse_result(rec.FinalResult()))
         r = self._judge(parts, allowed, len(pcm) // 2)
         r.details["decode_seconds"] = time.perf_counter() - t
         return r
