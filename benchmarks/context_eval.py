@@ -173,11 +173,11 @@ def load_medspacy(sentences: str = "sentencizer", inside_target: str = "guard", 
 
 
 _FIRST_PERSON = {"i", "myself"}
-_ME = {"me", "myself"}
+_ME = {"me", "my", "myself"}
 
 
 def _family_applies(target, modifier, between) -> bool:
-    # intents/context.py: "my mum says I have a fever" is hers; "my toddler kicked me" too
+    # intents/context.py: "my mum says I have a fever" is hers; "my toddler kicked me" / "my belly" too
     return not any(t.lower_ in _FIRST_PERSON for t in between) and not any(t.lower_ in _ME for t in target)
 
 
