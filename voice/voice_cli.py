@@ -55,12 +55,6 @@ def _load_engine():
     return engine
 
 
-def _hear(engine, pcm: bytes, reply):
-    from voice.asr import hear
-
-    return hear(engine, pcm, reply.expecting, reply.asking)
-
-
 def _reply_line(reply, audio_turn: bool) -> str:
     body = reply.model_dump(mode="json")
     if not audio_turn:
@@ -110,6 +104,8 @@ def _read_all(paths: list[str]) -> list[bytes] | None:
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from voice.asr import hear
+
     pcms = _read_all(args.files)
     if pcms is None:
         return EXIT_USAGE
@@ -143,7 +139,7 @@ def _replay(args: argparse.Namespace) -> int:
         reply = service.start(args.weeks)
         show(reply, 0, None)
         for n, pcm in enumerate(pcms, start=1):
-            heard = _hear(engine, pcm, reply)
+            heard = hear(engine, pcm, reply.expecting, reply.asking)
             transcript = heard.text
             reply = service.turn(reply.session_id, transcript, transcript=transcript, engine=engine.name,
                                  alternatives=heard.alternatives)
@@ -192,6 +188,7 @@ def _file_frames(pcm: bytes, frame_bytes: int):
 
 
 def _listen(args: argparse.Namespace) -> int:
+    from voice.asr import hear
     from voice.microphone import MicrophoneError, listen_once, require_device, utterances
 
     source = None
@@ -235,10 +232,10 @@ def _listen(args: argparse.Namespace) -> int:
                     speaker.say("I haven't heard anything for a while, so I'll stop here. "
                                 "Start me again whenever you're ready.")
                     return 0
-                heard = _hear(engine, b"", reply)
+                heard = hear(engine, b"", reply.expecting, reply.asking)
             else:
                 silences = 0
-                heard = _hear(engine, pcm, reply)
+                heard = hear(engine, pcm, reply.expecting, reply.asking)
             print(_you(heard.text), flush=True)
             reply = service.turn(reply.session_id, heard.text, transcript=heard.text, engine=engine.name,
                                  alternatives=heard.alternatives)
