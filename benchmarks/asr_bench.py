@@ -211,6 +211,11 @@ WHAT = {"yesno": "yes/no answers", "weeks": "weeks", "opening": "opening sentenc
         "command": "commands", "oog": "out-of-grammar speech not taken as yes/no"}
 
 
+def _share(v: dict | None) -> str:
+    """ "right/n = pct%" of one accuracy cell ("" when the cell is empty)."""
+    return f"{v['right']}/{v['n']} = {100 * v['accuracy']:.1f}%" if v else ""
+
+
 def markdown(res: dict) -> str:
     lines = []
     for e in res["engines"]:
@@ -224,17 +229,14 @@ def markdown(res: dict) -> str:
                   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in sets:
             acc, rtf = e[s]["accuracy"], e[s]["rtf"]
-
-            def cell(key):
-                v = acc.get(key)
-                return f"{v['right']}/{v['n']} = {100 * v['accuracy']:.1f}%" if v else ""
             for kind in KINDS:
                 if f"{kind}|all" not in acc:
                     continue
                 a = acc[f"{kind}|all"]
                 r = rtf.get(kind, {})
-                lines.append(f"| {s} | {WHAT[kind]} | {cell(kind + '|all')} | {cell(kind + '|noise=clean')} | "
-                             f"{cell(kind + '|noise=kitchen20dB')} | {cell(kind + '|noise=kitchen10dB')} | "
+                cells = " | ".join(_share(acc.get(f"{kind}|{key}"))
+                                   for key in ("all", "noise=clean", "noise=kitchen20dB", "noise=kitchen10dB"))
+                lines.append(f"| {s} | {WHAT[kind]} | {cells} | "
                              f"{a['wrong']} | {a['empty']} | {r.get('mean', '')} ({r.get('max', '')}) |")
         lines.append("")
         for s in sets:
@@ -242,8 +244,7 @@ def markdown(res: dict) -> str:
             ph = sorted(k for k in acc if "|phrasing=" in k)
             if ph:
                 lines += [f"{s}, by phrasing (fixture = the committed phrasings, heldout = new ones): "
-                          + "; ".join(f"{k.replace('|phrasing=', ' ')} {acc[k]['right']}/{acc[k]['n']} = "
-                                      f"{100 * acc[k]['accuracy']:.1f}%" for k in ph), ""]
+                          + "; ".join(f"{k.replace('|phrasing=', ' ')} {_share(acc[k])}" for k in ph), ""]
         for s in sets:
             acc = e[s]["accuracy"]
             voices = sorted(k for k in acc if k.startswith("yesno|voice="))

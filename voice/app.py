@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi import Body, FastAPI, Request
+from fastapi import Body, FastAPI
 from fastapi.responses import JSONResponse, Response
 
 from models import ErrorBody, Reply, StartRequest, TextRequest

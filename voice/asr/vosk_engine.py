@@ -146,6 +146,18 @@ def parse_result(raw: str) -> dict:
             "alternatives": [r.get("text", "") for r in readings[1:]]}
 
 
+def _other_readings(parts: list[dict], best: str) -> list[str]:
+    """The utterance's next likeliest readings: reading i joins each segment's i-th reading
+    (its best when it has fewer), duplicates and the best reading left out."""
+    out: list[str] = []
+    for i in range(max(len(p["alternatives"]) for p in parts)):
+        words = (p["alternatives"][i] if i < len(p["alternatives"]) else p["text"] for p in parts)
+        reading = " ".join(w for w in words if w)
+        if reading and reading != best and reading not in out:
+            out.append(reading)
+    return out
+
+
 class VoskStream:
     def __init__(self, engine: "VoskEngine", phrases: list[str] | None):
         self._engine = engine
@@ -236,16 +248,7 @@ class VoskEngine:
         if allowed is not None and text:
             if text not in allowed or (confs and min(confs) < self.min_confidence):
                 text = ""
-        alternatives: list[str] = []
-        if allowed is None and text:
-            # the i-th reading of the utterance: each segment's i-th reading (its best when
-            # it has fewer)
-            for i in range(max((len(p["alternatives"]) for p in parts), default=0)):
-                reading = " ".join(
-                    t for p in parts
-                    if (t := (p["alternatives"][i] if i < len(p["alternatives"]) else p["text"])))
-                if reading and reading != text and reading not in alternatives:
-                    alternatives.append(reading)
+        alternatives = _other_readings(parts, text) if allowed is None and text else []
         return Recognition(text=text, confidence=conf if text else 0.0, alternatives=alternatives,
                            details={"raw": raw, "seconds": samples / SAMPLE_RATE})
 
