@@ -58,15 +58,14 @@ def asking_for(item: dict) -> list[str]:
     return [item["question"]] if item.get("question") else ASKING
 
 
-def grammar_for(item: dict):
-    from intents.grammar import phrases_for
-
+def question_for(item: dict) -> tuple[str, list[str]]:
+    """(expecting, asking) of the pending question the clip answers, as the dialogue has them."""
     kind = item["kind"]
     if kind in ("yesno", "oog", "command"):
-        return phrases_for("yes_no", asking_for(item))
+        return "yes_no", asking_for(item)
     if kind == "weeks":
-        return phrases_for("weeks", ["weeks"])
-    return None  # opening: free speech
+        return "weeks", ["weeks"]
+    return "free_text", []  # opening: free speech
 
 
 def judge(item: dict, text: str, alternatives: list[str] = ()) -> tuple[bool, bool]:
@@ -96,6 +95,8 @@ def judge(item: dict, text: str, alternatives: list[str] = ()) -> tuple[bool, bo
 
 
 def score_items(engine, items: list[dict], root: Path) -> dict:
+    from intents.grammar import phrases_for
+    from voice.asr import hear
     from voice.audio import read_wav_file
 
     acc: dict = defaultdict(lambda: {"n": 0, "right": 0, "empty": 0, "wrong": 0})
@@ -106,9 +107,9 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
         if kind == "korean":
             continue
         pcm = read_wav_file(root / it["file"])
-        phrases = grammar_for(it)
+        expecting, asking = question_for(it)
         t = time.perf_counter()
-        rec = engine.recognize(pcm, phrases)
+        rec = hear(engine, pcm, expecting, asking)  # as the /audio route hears it
         dt = time.perf_counter() - t
         rtf[kind].append(dt / (len(pcm) / 32000))
         right, wrong = judge(it, rec.text, rec.alternatives)
@@ -124,7 +125,7 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
             a["empty"] += int(rec.text == "" and not right)
         if kind == "yesno" and len(latency) < 60:
             # time from end of audio to text when the audio was streamed in real time
-            s = engine.stream(phrases)
+            s = engine.stream(phrases_for(expecting, asking), expecting=expecting)
             for i in range(0, len(pcm), 3200):
                 s.feed(pcm[i:i + 3200])
             t = time.perf_counter()

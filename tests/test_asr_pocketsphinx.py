@@ -18,7 +18,7 @@ import pytest
 from asr_support import items, pcm_of
 from intents.grammar import answer_phrases, phrases_for
 from intents.understanding import understand, with_signs_from
-from voice.asr import Recognition
+from voice.asr import Recognition, hear
 from voice.asr.pocketsphinx_engine import PocketSphinxEngine, prepare
 
 ASKING = ["vaginal_bleeding", "fluid_leak"]  # the first yes/no question of a check
@@ -87,10 +87,23 @@ def test_commands(ps):
 
 
 def test_weeks(ps):
+    """Heard as the /audio route hears them: told that the answer is a number of weeks."""
     its = items("weeks")
-    got = [understand(ps.recognize(pcm_of(it), WEEKS).text, "weeks", ["weeks"]).weeks for it in its]
+    got = [understand(hear(ps, pcm_of(it), "weeks", ["weeks"]).text, "weeks", ["weeks"]).weeks for it in its]
     right = sum(g == it["weeks"] for g, it in zip(got, its))
-    assert right / len(its) >= 0.85, f"{right}/{len(its)}"  # measured 38/40
+    assert right / len(its) >= 0.85, f"{right}/{len(its)}"  # measured 37/40
+
+
+def test_weeks_answers_get_their_own_front_end(ps):
+    """flite's kal says "thirty six weeks" in a way the model's 100 frames a second miss
+    (nothing heard); at the rate tuned for numbers of weeks it is heard, also streamed."""
+    it = next(i for i in items("weeks", "clean") if i["text"] == "thirty six weeks" and i["voice"] == "flite-kal")
+    pcm = pcm_of(it)
+    assert ps.recognize(pcm, WEEKS, expecting="weeks").text == "thirty six weeks"
+    s = ps.stream(WEEKS, expecting="weeks")
+    for i in range(0, len(pcm), 3200):
+        s.feed(pcm[i:i + 3200])
+    assert s.finish().text == "thirty six weeks"
 
 
 def test_opening_sentences_find_the_red_flags(ps):

@@ -51,10 +51,13 @@ class Engine(Protocol):
     name: str  # "vosk" | "pocketsphinx"
     model: str  # model path/name for display
 
-    def recognize(self, pcm: bytes, phrases: list[str] | None = None) -> Recognition:
-        """pcm: 16 kHz mono s16le. phrases None = free language model; else exactly these phrases."""
+    def recognize(self, pcm: bytes, phrases: list[str] | None = None, *,
+                  expecting: str | None = None) -> Recognition:
+        """pcm: 16 kHz mono s16le. phrases None = free language model; else exactly these phrases.
+        expecting: the kind of answer the phrases are ("yes_no", "weeks": the dialogue's
+        names), for an engine that tunes its search per kind; None when unknown."""
 
-    def stream(self, phrases: list[str] | None = None) -> Stream: ...
+    def stream(self, phrases: list[str] | None = None, *, expecting: str | None = None) -> Stream: ...
 
 
 class ModelError(RuntimeError):

@@ -13,4 +13,4 @@ def hear(engine: Engine, pcm: bytes, expecting: str | None, asking: list[str]) -
 
     if is_silent(pcm):
         return Recognition("", 0.0)
-    return engine.recognize(pcm, phrases_for(expecting, list(asking)))
+    return engine.recognize(pcm, phrases_for(expecting, list(asking)), expecting=expecting)

@@ -252,7 +252,8 @@ class VoskEngine:
         return Recognition(text=text, confidence=conf if text else 0.0, alternatives=alternatives,
                            details={"raw": raw, "seconds": samples / SAMPLE_RATE})
 
-    def recognize(self, pcm: bytes, phrases: list[str] | None = None) -> Recognition:
+    def recognize(self, pcm: bytes, phrases: list[str] | None = None, *,
+                  expecting: str | None = None) -> Recognition:
         t = time.perf_counter()
         rec, allowed = self._recognizer(phrases)
         parts = []
@@ -265,5 +266,5 @@ class VoskEngine:
         r.details["decode_seconds"] = time.perf_counter() - t
         return r
 
-    def stream(self, phrases: list[str] | None = None) -> VoskStream:
+    def stream(self, phrases: list[str] | None = None, *, expecting: str | None = None) -> VoskStream:
         return VoskStream(self, phrases)
