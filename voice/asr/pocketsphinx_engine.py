@@ -61,12 +61,13 @@ GRAMMAR_CONFIG = dict(beam=1e-80, pbeam=1e-80, wbeam=1e-60, lw=3.0)
 FREE_CONFIG = dict(beam=1e-48, pbeam=1e-48, wbeam=7e-29, lw=6.5)
 # Feature frames per second by kind of answer; the model's 100 for everything else. The
 # front end is re-made for every utterance, so each answer gets its own. Numbers of weeks
-# at 80, measured on held-out voices: 302 -> 313 of 352 right ("forty" no longer heard as
-# "fourteen", "thirty" as "thirteen"), and 172 -> 174 of 200 on the fixtures and the
-# blind-written phrasings. Not for yes/no: short answers need their frames ("nope" came
-# back as "a little"), 6 more wrong answers of 704. Not for free speech: 3 fewer of 439
-# openings. (70 was about as good for weeks, but there a phone needs 43 ms.)
-FRAME_RATES = {"weeks": 80}
+# at 75, measured on held-out voices: 302 -> 316 of 352 right ("forty" no longer heard as
+# "fourteen", "thirty" as "thirteen"), and 172 -> 176 of 200 on the fixtures and the
+# blind-written phrasings. Right answers rose steadily from 100 down to 75 (309 at 90,
+# 312 at 80) and stopped there (316 at 70), so 75, where a phone (three frames) needs
+# 40 ms, not 43. Not for yes/no: short answers need their frames (at 80 "nope" came back
+# as "a little"; 6 more wrong answers of 704). Not for free speech: 3 fewer of 439 openings.
+FRAME_RATES = {"weeks": 75}
 MODEL_FRAME_RATE = 100
 # Front end (see above)
 TRIM_MARGIN = 0.1  # seconds kept around the detected speech
