@@ -36,14 +36,29 @@ def _unique(phrases) -> list[str]:
     return list(dict.fromkeys(p.strip().lower() for p in phrases if p.strip()))
 
 
+# Fewer than 4 weeks is not a pregnancy anyone reports (a test turns positive at about 4),
+# so a recogniser does not listen for it: measured on held-out voices, "nine weeks" and
+# "four months" were heard as "one weeks" and "one months". Without them (and with "one
+# month" singular): 316 -> 317 of 352 right, 176 -> 179 of 200 on the fixtures and the
+# blind-written phrasings. Typed, any number 1-42 is still understood.
+FEWEST_WEEKS_SPOKEN = 4
+
+
+def _singular(tail: str) -> str:
+    """ "months pregnant" -> "month pregnant", after "one"."""
+    first, _, rest = tail.partition(" ")
+    return " ".join(filter(None, (first[:-1] if first in ("weeks", "months") else first, rest)))
+
+
 def weeks_phrases() -> list[str]:
     data = _data()["weeks"]
     leads = [""] + data["leads"]
 
     def framed(numbers, tails):
-        return [" ".join(filter(None, (lead, number_words(n), tail)))
+        return [" ".join(filter(None, (lead, number_words(n), _singular(tail) if n == 1 else tail)))
                 for lead in leads for n in numbers for tail in [""] + tails]
-    phrases = data["unknown"] + framed(range(1, 43), data["week_tails"]) + framed(range(1, 10), data["month_tails"])
+    phrases = (data["unknown"] + framed(range(FEWEST_WEEKS_SPOKEN, 43), data["week_tails"])
+               + framed(range(1, 10), data["month_tails"]))
     return _unique(phrases + _data()["commands"])
 
 

@@ -91,7 +91,7 @@ def test_weeks(ps):
     its = items("weeks")
     got = [understand(hear(ps, pcm_of(it), "weeks", ["weeks"]).text, "weeks", ["weeks"]).weeks for it in its]
     right = sum(g == it["weeks"] for g, it in zip(got, its))
-    assert right / len(its) >= 0.85, f"{right}/{len(its)}"  # measured 37/40
+    assert right / len(its) >= 0.85, f"{right}/{len(its)}"  # measured 38/40
 
 
 def test_weeks_answers_get_their_own_front_end(ps):
