@@ -217,12 +217,18 @@ def _share(v: dict | None) -> str:
     return f"{v['right']}/{v['n']} = {100 * v['accuracy']:.1f}%" if v else ""
 
 
-def markdown(res: dict) -> str:
-    lines = []
+def _measured(res: dict, lines: list[str]):
+    """The engines that were measured; an engine that failed gets its error line instead."""
     for e in res["engines"]:
         if "error" in e:
             lines.append(f"{e['engine']}: error {e['error']}")
-            continue
+        else:
+            yield e
+
+
+def markdown(res: dict) -> str:
+    lines: list[str] = []
+    for e in _measured(res, lines):
         lines += [f"### {e['engine']}", "",
                   f"Model {e['model']}; loaded in {e['load_seconds']} s; RSS {e['rss_mb']} MB.", ""]
         sets = [k for k in SETS if isinstance(e.get(k), dict) and "accuracy" in e[k]]
@@ -259,11 +265,8 @@ def markdown(res: dict) -> str:
 
 
 def summary(res: dict) -> str:
-    lines = []
-    for e in res["engines"]:
-        if "error" in e:
-            lines.append(f"{e['engine']}: error {e['error']}")
-            continue
+    lines: list[str] = []
+    for e in _measured(res, lines):
         lines.append(f"## {e['engine']}  model={e['model']}  load={e['load_seconds']}s  RSS={e['rss_mb']} MB")
         for label in SETS:
             s = e.get(label)

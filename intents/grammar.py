@@ -45,9 +45,8 @@ FEWEST_WEEKS_SPOKEN = 4
 
 
 def _singular(tail: str) -> str:
-    """ "months pregnant" -> "month pregnant", after "one"."""
-    first, _, rest = tail.partition(" ")
-    return " ".join(filter(None, (first[:-1] if first in ("weeks", "months") else first, rest)))
+    """ "months pregnant" -> "month pregnant", after "one" (weeks start at 4)."""
+    return "month" + tail[len("months"):] if tail.startswith("months") else tail
 
 
 def weeks_phrases() -> list[str]:
