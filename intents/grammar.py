@@ -80,7 +80,7 @@ def sign_phrases(slot: str) -> dict[str, list[str]]:
 def yes_no_phrases(asking: list[str]) -> list[str]:
     data = _data()
     phrases = [p for answer in ("yes", "no", "unsure") for p in answer_phrases(answer)]
-    phrases += data["commands"] + data["always"]
+    phrases += data["small_amounts"] + data["commands"] + data["always"]
     for slot in asking:
         phrases += [p for side in sign_phrases(slot).values() for p in side]
     return _unique(phrases)

@@ -123,9 +123,15 @@ class OutOfScope(_Strict):
     question: str
 
 
+class SmallAmounts(_Strict):
+    phrases: list[str]
+    no_for: list[str]
+
+
 class Vocabulary(_Strict):
     macros: dict[str, str]
     answers: dict[Literal["yes", "no", "unsure"], list[str]]
+    small_amounts: SmallAmounts
     commands: Commands
     context: ContextCues
     out_of_scope: OutOfScope
@@ -209,6 +215,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
 
     for answer, phrases in vocab.answers.items():
         check(f"answers.{answer}", phrases)
+    check("small_amounts.phrases", vocab.small_amounts.phrases)
     for command in ("repeat", "help", "stop", "start_over", "clarify"):
         check(f"commands.{command}", getattr(vocab.commands, command))
     for slot, patterns in vocab.signs.items():
@@ -237,6 +244,7 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
     _check_complete("vocabulary.yaml", "signs", vocab.signs)
     _check_slot_ids("vocabulary.yaml", "signs", vocab.signs)
     _check_slot_ids("vocabulary.yaml", "implies", [s for pair in vocab.implies for s in pair])
+    _check_slot_ids("vocabulary.yaml", "small_amounts.no_for", vocab.small_amounts.no_for)
     _check_complete("advice.yaml", "sign_names", advice.sign_names)
     missing_levels = [u.value for u in Urgency if u not in advice.urgency]
     if missing_levels:

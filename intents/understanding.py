@@ -102,6 +102,8 @@ class Understander:
         }
         self._implies = list(vocab.implies)
         self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
+        self._small_amount = compile_phrases(vocab.small_amounts.phrases, macros)
+        self._small_means_no = set(vocab.small_amounts.no_for)
         cmds = vocab.commands
         self._commands = {}
         for name in ("stop", "start_over", "help", "clarify", "repeat"):
@@ -175,10 +177,12 @@ class Understander:
             return weeks, out_of_range
         return None, False
 
-    def answer(self, text: str, taken: list[Span]):
+    def answer(self, text: str, taken: list[Span], asking: list[str]):
         """yes / no / unsure, ignoring words that belong to a sign mention."""
+        small = "no" if asking and set(asking) <= self._small_means_no else "yes"
+        patterns = [*self._answers.items(), (small, self._small_amount)]
         hits: list[tuple[Span, str]] = []
-        for answer, pattern in self._answers.items():
+        for answer, pattern in patterns:
             for m in pattern.finditer(text):
                 if not any(_overlaps(m.span(), t) for t in taken):
                     hits.append((m.span(), answer))
@@ -218,7 +222,7 @@ class Understander:
             weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt
         else:
             weeks, out_of_range = self.weeks(text, expecting == "weeks")
-        answer = self.answer(text, taken) if expecting in ("yes_no", "weeks") else None
+        answer = self.answer(text, taken, asking) if expecting in ("yes_no", "weeks") else None
         if answer is None and expecting == "yes_no":
             answer = self.answer_from_signs(signs, asking)
         if expecting == "weeks" and answer != "unsure":

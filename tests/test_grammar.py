@@ -22,6 +22,16 @@ def test_every_answer_phrase_means_its_answer(answer):
     assert wrong == []
 
 
+def test_a_small_amount_is_yes_to_any_and_no_to_heavy():
+    """ "Just a little" is heard at every yes/no question and read by the question asked."""
+    small = _data()["small_amounts"]
+    assert set(small) <= set(phrases_for("yes_no", ["vaginal_bleeding", "fluid_leak"]))
+    assert set(small) <= set(phrases_for("yes_no", ["heavy_bleeding"]))
+    assert [understand(p, "yes_no", ["vaginal_bleeding", "fluid_leak"]).answer for p in small] == ["yes"] * len(small)
+    assert [understand(p, "yes_no", ["fetal_movement"]).answer for p in small] == ["yes"] * len(small)
+    assert [understand(p, "yes_no", ["heavy_bleeding"]).answer for p in small] == ["no"] * len(small)
+
+
 def test_answers_are_built_from_heads_and_tails():
     grammar = set(phrases_for("yes_no", ["fever"]))
     assert {"yeah a wee bit", "nope not at all", "no i'm fine", "yes i have", "nah"} <= grammar
