@@ -73,7 +73,6 @@ MODEL_FRAME_RATE = 100
 TRIM_MARGIN = 0.1  # seconds kept around the detected speech
 NOISE_FLOOR_DB = 50.0  # white noise this far below the clip's peak
 EDGE = 0.05  # seconds of that floor added on each side
-SILENT_PEAK = 64  # a clip whose peak stays below this (about -54 dBFS) holds no speech
 # Narrowband audio (telephone-rate, 8 kHz, resampled up) lacks the 4-8 kHz band the model
 # was trained with and is misheard more; the garbage loop is made stricter for it
 # (measured on the yes/no fixtures resampled to 8 kHz with the grammar language weight of
@@ -136,9 +135,11 @@ def prepare(pcm: bytes, info: dict | None = None) -> bytes:
     b"" when there is no speech in it. `info` gets "narrowband"."""
     import numpy as np
 
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    if x.size == 0 or np.abs(x).max() < SILENT_PEAK:
+    from voice.audio import is_silent
+
+    if is_silent(pcm):  # the one threshold every caller uses
         return b""
+    x = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     energy = frame_energy_db(x)
     span = speech_span(x, energy)
     if span is None:
