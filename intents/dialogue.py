@@ -51,7 +51,8 @@ class Dialogue:
         greeting = self._text(self._q.greeting)
         return self._ask(state, self._open_ask(), [greeting])
 
-    def turn(self, state: DialogueState, text: str, alternatives: list[str] | None = None) -> DialogueState:
+    def turn(self, state: DialogueState, text: str, alternatives: list[str] | None = None,
+             spoken: bool = False, confident: bool = True) -> DialogueState:
         """One user turn. `alternatives`: other likely transcripts of the same speech (from a
         recogniser, free speech only); a red-flag sign named in any of them counts too."""
         state = state.model_copy(deep=True)
@@ -65,6 +66,22 @@ class Dialogue:
         if u.command:
             return self._command(state, u.command)
         return self._answer(state, u, text)
+
+    def asking(self, state: DialogueState, question_id: str) -> DialogueState:
+        """`state` with one question pending: a question id of questions.yaml, a slot id
+        (its single question), "weeks" or "open". For tests and benchmarks that judge the
+        answer to one question as the dialogue reads it."""
+        state = state.model_copy(deep=True)
+        if question_id == OPEN:
+            ask = self._open_ask()
+        elif question_id == WEEKS:
+            ask = Ask(WEEKS, ["weeks"], self._q.weeks, "weeks")
+        elif question_id in self._q.slot_questions:
+            ask = self._single(question_id)
+        else:
+            q = self.model.question(question_id)
+            ask = Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+        return self._ask(state, ask, [])
 
     def count_questions(self, weeks: int | None = None) -> int:
         """Questions asked (open question included) when every answer is "no"."""

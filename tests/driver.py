@@ -109,3 +109,69 @@ def problems(case: dict, replies: list[dict]) -> list[str]:
         if word.lower() not in advice:
             found.append(f"advice does not mention {word!r}")
     return found
+
+
+class NaturalPerson:
+    """A blind-written patient (tests/data/blind/patients_*.yaml): her own words for the
+    questions the case scripts (`answers`, then `again` when asked a second time), a plain
+    answer true to her `truth` for the rest."""
+
+    def __init__(self, case: dict, group_ids: dict[frozenset, str]):
+        self.case = case
+        truth = case.get("truth") or {}
+        self.yes = set(truth.get("yes") or [])
+        self.unsure = set(truth.get("unsure") or [])
+        self.answers = case.get("answers") or {}
+        self.again = case.get("again") or {}
+        self.group_ids = group_ids
+        self.asked: dict[str, int] = {}
+
+    def key(self, reply: dict) -> str:
+        if reply["expecting"] == "weeks":
+            return "weeks"
+        asking = reply["asking"]
+        return asking[0] if len(asking) == 1 else self.group_ids.get(frozenset(asking), "+".join(asking))
+
+    def answer(self, reply: dict) -> str:
+        key = self.key(reply)
+        times = self.asked[key] = self.asked.get(key, 0) + 1
+        scripted = self.answers if times == 1 else self.again
+        if key in scripted:
+            return scripted[key]
+        if key == "weeks":
+            return self.case.get("weeks_phrase") or "I don't know"
+        asking = set(reply["asking"])
+        return "yes" if asking & self.yes else "not sure" if asking & self.unsure else "no"
+
+
+def converse_natural(case: dict, group_ids: dict[frozenset, str], start, turn, max_turns: int = 40) -> list[dict]:
+    """Run one blind patient, then what she says after the advice; every reply, greeting first."""
+    person = NaturalPerson(case, group_ids)
+    replies = [start(case.get("start_weeks"))]
+    session = replies[0]["session_id"]
+    replies.append(turn(session, case["opening"]))
+    while not replies[-1]["done"]:
+        if len(replies) > max_turns:
+            raise AssertionError(f"{case['id']}: no advice after {max_turns} turns")
+        replies.append(turn(session, person.answer(replies[-1])))
+    for later in case.get("after_advice") or []:
+        replies.append(turn(session, later["say"]))
+    return replies
+
+
+def natural_problems(case: dict, replies: list[dict]) -> list[str]:
+    """`problems` for the advice before anything said after it, plus the urgency after each
+    later remark (a correction recomputes the advice, rule 12)."""
+    later = case.get("after_advice") or []
+    advice_at = len(replies) - len(later) - 1
+    found = problems(case, replies[: advice_at + 1])
+    for i, remark in enumerate(later):
+        reply = replies[advice_at + 1 + i]
+        want = remark.get("expect_urgency")
+        got = (reply.get("triage") or {}).get("urgency")
+        if want and got != want:
+            from models import Urgency
+
+            tag = "UNDER-TRIAGE after" if got and Urgency(got).rank < Urgency(want).rank else "after"
+            found.append(f"{tag} {remark['say']!r}: {got} != {want}")
+    return found

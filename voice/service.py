@@ -43,10 +43,12 @@ class SkillService:
         return state.last_reply
 
     def turn(self, session_id: str, text: str, transcript: str | None = None, engine: str | None = None,
-             alternatives: list[str] | None = None) -> Reply:
+             alternatives: list[str] | None = None, confident: bool = True) -> Reply:
         """One user turn. `engine`: "text" for typed turns (the default without a
         transcript), else the recogniser's name (default: the one set_asr_engine named).
-        `alternatives`: the recogniser's next likeliest transcripts of free speech."""
+        `alternatives`: the recogniser's next likeliest transcripts of free speech.
+        `confident`: False when the recogniser was not sure of what it heard (rule 11: an
+        answer that would lower the urgency is then read back)."""
         if engine is None:
             engine = "text" if transcript is None else (self.asr_engine or "asr")
         if not _SESSION_ID.match(session_id):
@@ -55,7 +57,8 @@ class SkillService:
             before = self.store.get(session_id)
             if before is None:
                 raise SessionNotFound(session_id)
-            state = self.dialogue.turn(before, text, alternatives)
+            state = self.dialogue.turn(before, text, alternatives,
+                                       spoken=transcript is not None, confident=confident)
             state.last_reply.transcript = transcript
             event = event_for_turn(before, state, engine)
             self.store.put(state, audit=event)

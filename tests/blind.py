@@ -1,0 +1,93 @@
+"""Answers and simulated patients written blind (tests/data/blind/), and how they are scored.
+
+Written by helper sessions that read only the questions' wording and the clinical contract,
+before the understanding rules were changed for them (BENCHMARKS.md reports the first-sight
+and the current score). Shared by the tests and `make bench`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+BLIND = Path(__file__).parent / "data" / "blind"
+ANSWER_FILES = ("answers_grouped.yaml", "answers_single.yaml")
+PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
+DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
+
+
+def _load(names) -> list[dict]:
+    items = []
+    for name in names:
+        path = BLIND / name
+        if path.exists():
+            items += yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return items
+
+
+def answers() -> list[dict]:
+    return _load(ANSWER_FILES)
+
+
+def patients() -> list[dict]:
+    return _load(PATIENT_FILES)
+
+
+def read(dialogue, item: dict):
+    """The dialogue state after `item["text"]` answers its question, the first time it is
+    asked (opening: after the greeting). Plain wording when the item says so; an "unsure"
+    counts at once (as after the plainer re-ask), so that it shows in the slots."""
+    state = dialogue.start("blind")
+    question = item["question"]
+    if question != "open":
+        state = dialogue.asking(state, question)
+        state.rephrased = True
+    return dialogue.turn(state, item["text"])
+
+
+def judge(item: dict, state) -> dict:
+    """What the reading got wrong: {"exact": bool, "false_no": [...], "false_yes": [...],
+    "spurious": [...], "wrong": [...]}. false_no: a sign said (or uncertain) read as "no";
+    false_yes: a sign denied read as "yes"; spurious: a "yes" on a sign not mentioned."""
+    expected = {**(item.get("expect") or {}), **(item.get("other") or {})}
+    slots = state.slots
+    verdict = {"false_no": [], "false_yes": [], "spurious": [], "wrong": []}
+    for slot, want in expected.items():
+        got = slots.get(slot)
+        if got != want:
+            verdict["wrong"].append(f"{slot}: expected {want}, got {got}")
+        if want in DANGER and got == "no":
+            verdict["false_no"].append(slot)
+        if want == "no" and got in DANGER:
+            verdict["false_yes"].append(slot)
+    for slot, got in slots.items():
+        if slot not in expected and got in DANGER:
+            verdict["spurious"].append(slot)
+            verdict["wrong"].append(f"{slot}: unexpected {got}")
+    if "weeks" in item or item["question"] == "weeks":
+        want = item.get("weeks")
+        if state.weeks != want:
+            verdict["wrong"].append(f"weeks: expected {want}, got {state.weeks}")
+    verdict["exact"] = not verdict["wrong"]
+    return verdict
+
+
+def score_answers(dialogue, items: list[dict] | None = None) -> dict:
+    items = answers() if items is None else items
+    totals: Counter = Counter()
+    failures = []
+    for item in items:
+        v = judge(item, read(dialogue, item))
+        group = "open" if item["question"] == "open" else "weeks" if item["question"] == "weeks" else (
+            "grouped" if len(item.get("expect") or {}) > 1 else "single")
+        totals[f"{group}_items"] += 1
+        totals[f"{group}_exact"] += v["exact"]
+        for k in ("false_no", "false_yes", "spurious"):
+            totals[k] += bool(v[k])
+        if not v["exact"]:
+            failures.append((item, v))
+    totals["items"] = len(items)
+    totals["exact"] = sum(totals[f"{g}_exact"] for g in ("open", "weeks", "grouped", "single"))
+    return {"totals": dict(totals), "failures": failures}
