@@ -30,6 +30,7 @@ class _Cues:
     forward: re.Pattern | None
     backward: re.Pattern | None
     pseudo: re.Pattern | None
+    anaphoric: re.Pattern | None = None
 
     @classmethod
     def of(cls, cues: CueSet) -> "_Cues":
@@ -37,11 +38,14 @@ class _Cues:
             forward=compile_phrases(cues.forward + cues.both),
             backward=compile_phrases(cues.backward + cues.both),
             pseudo=compile_phrases(cues.pseudo),
+            anaphoric=re.compile("|".join(f"(?:{p})" for p in cues.anaphoric)) if cues.anaphoric else None,
         )
 
 
 class ContextRules:
-    def __init__(self, cues: ContextCues):
+    def __init__(self, cues: ContextCues, descriptions: list[str] = ()):
+        """descriptions: words that look negated but describe a sign ("it never stops"):
+        never a negation cue."""
         self._termination = compile_phrases(cues.terminations + ["\\."])
         self._kinds: list[tuple[Context, _Cues]] = [
             ("hypothetical", _Cues.of(cues.hypothetical)),
@@ -49,7 +53,8 @@ class ContextRules:
             ("family", _Cues.of(cues.family)),
             # uncertainty before negation: "I don't know if my waters broke" is not a no
             ("uncertain", _Cues.of(cues.uncertain)),
-            ("negated", _Cues.of(cues.negated)),
+            ("negated", _Cues.of(cues.negated.model_copy(
+                update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))),
         ]
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
@@ -63,9 +68,13 @@ class ContextRules:
                 break
         return left, right
 
-    def of_mention(self, text: str, start: int, end: int) -> tuple[Context, tuple[int, int] | None]:
-        """The context of the mention at text[start:end], and the span of the cue that set it."""
+    def of_mention(self, text: str, start: int, end: int,
+                   within: tuple[int, int] | None = None) -> tuple[Context, tuple[int, int] | None]:
+        """The context of the mention at text[start:end], and the span of the cue that set it.
+        within: bounds the clause may not reach past (one part of an answer)."""
         left, right = self.clause(text, start, end)
+        if within is not None:
+            left, right = max(left, within[0]), min(right, within[1])
         for kind, cues in self._kinds:
             before, after = text[left:start], text[end:right]
             if cues.pseudo is not None:  # blanked for this kind of cue only
@@ -84,4 +93,11 @@ class ContextRules:
                 h = cues.backward.search(after)
                 if h:
                     return kind, (end + h.start(), end + h.end())
+            if cues.anaphoric is not None and within is None and right < len(text):
+                # the next clause takes back what this one named: "..., I don't have that"
+                nxt = text[right:]
+                nxt = nxt[1:] if nxt.startswith((",", ".")) else nxt
+                h = cues.anaphoric.match(nxt.lstrip(" ,."))
+                if h:
+                    return kind, (right, right + h.end())
         return "present", None

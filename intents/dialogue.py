@@ -62,10 +62,10 @@ class Dialogue:
         if alternatives and expecting == "free_text":
             u = with_signs_from(u, [self.understand(a, expecting, state.pending_slots) for a in alternatives])
         if state.done:
-            return self._after_done(state, u)
+            return self._after_done(state, u, spoken)
         if u.command:
             return self._command(state, u.command)
-        return self._answer(state, u, text)
+        return self._answer(state, u, text, spoken)
 
     def asking(self, state: DialogueState, question_id: str) -> DialogueState:
         """`state` with one question pending: a question id of questions.yaml, a slot id
@@ -80,7 +80,7 @@ class Dialogue:
             ask = self._single(question_id)
         else:
             q = self.model.question(question_id)
-            ask = Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+            ask = Ask(q.id, q.named_order, Wording(say=q.say, plain=q.plain), "yes_no")
         return self._ask(state, ask, [])
 
     def count_questions(self, weeks: int | None = None) -> int:
@@ -112,11 +112,11 @@ class Dialogue:
             return self._ask(state, ask, [], plain=True)
         return self._ask(state, ask, [phrases["help"]], plain=state.rephrased)
 
-    def _answer(self, state: DialogueState, u: Understanding, text: str) -> DialogueState:
+    def _answer(self, state: DialogueState, u: Understanding, text: str, spoken: bool = False) -> DialogueState:
         phrases = self._q.phrases
         said: list[str] = []
         before = dict(state.slots)
-        self._apply_signs(state, u)
+        self._apply_signs(state, u, spoken)
         if u.weeks is not None:
             state.weeks = u.weeks
         if self._is_emergency(state):
@@ -151,35 +151,40 @@ class Dialogue:
         return self._next(state, said)
 
     def _yes_no(self, state: DialogueState, u: Understanding, progressed: bool) -> list[str] | DialogueState:
-        """Apply the answer to the pending question; a state when the question is asked again."""
+        """Apply the answer to the pending question, sign by sign (rule 10: a sign the answer
+        does not clearly settle stays unknown and is asked on its own); a state when the
+        question is asked again."""
         phrases = self._q.phrases
-        remaining = [s for s in state.pending_slots if state.slots[s] is None]
-        if not remaining:
+        open_slots = [s for s in state.pending_slots if state.slots[s] is None or s in state.recheck]
+        if not open_slots:
             return []
-        answer = u.answer
-        if answer is None and any(u.signs.get(s) == "unsure" for s in remaining):
-            answer = "unsure"
-        if answer == "no":
-            for s in remaining:
-                state.slots[s] = "no"
-            return []
-        if answer == "yes":
-            if any(u.signs.get(s) == "yes" for s in state.pending_slots):
-                return []  # "yeah, it comes and goes": the yes is the sign named; ask the rest
-            if len(remaining) == 1:
-                state.slots[remaining[0]] = "yes"
-                return []
+        settled = {s: v for s, v in u.slot_answers.items() if s in open_slots}
+        if u.group_yes and len(open_slots) > 1:
             state.split_groups.append(state.pending)
             return [phrases["follow_up_intro"]]
-        if answer == "unsure":
-            if not state.rephrased:
-                state.rephrased = True
-                return self._ask(state, self._pending_ask(state), [], plain=True)
-            if len(remaining) == 1:
-                state.slots[remaining[0]] = "unsure"
-                return [phrases["counted_unsure"]]
-            state.split_groups.append(state.pending)
+        values = set(settled.values())
+        if values == {"unsure"} and len(settled) == len(open_slots) and not state.rephrased:
+            state.rephrased = True  # rule 5: "not sure" is asked once more, in plainer words
+            return self._ask(state, self._pending_ask(state), [], plain=True)
+        if values == {"unsure"} and len(open_slots) > 1 and not (u.signs.keys() & settled.keys()):
+            state.split_groups.append(state.pending)  # still not sure of the group: each sign alone
             return [phrases["follow_up_intro"]]
+        said: list[str] = []
+        for slot, value in settled.items():
+            state.slots[slot] = value
+            if slot in state.recheck:
+                state.recheck.remove(slot)
+                if value == "unsure":
+                    said.append(phrases["counted_unsure"])
+            elif value == "unsure":
+                if state.rephrased or len(open_slots) == 1:
+                    said.append(phrases["counted_unsure"])
+                else:
+                    state.recheck.append(slot)  # rule 5: asked once more, on its own
+        if settled:
+            if len(state.pending_slots) > 1 and len(settled) < len(open_slots):
+                state.split_groups.append(state.pending)  # the rest are asked one by one
+            return said[:1]
         if progressed:
             return []  # a sign was named instead of yes/no; ask what is still unknown
         state.misunderstood += 1
@@ -187,23 +192,32 @@ class Dialogue:
             key = {"question": "question_answer"}.get(u.out_of_scope, u.out_of_scope)
             return self._ask(state, self._pending_ask(state), [phrases[key]], plain=state.rephrased)
         if state.misunderstood >= MAX_MISUNDERSTOOD:
-            for s in remaining:
+            for s in open_slots:
                 state.slots[s] = "unsure"
+                if s in state.recheck:
+                    state.recheck.remove(s)
             return [phrases["counted_misheard"]]
         plain = state.misunderstood >= 2 or state.rephrased
         return self._ask(state, self._pending_ask(state), [phrases["not_understood"]], plain=plain)
 
-    def _after_done(self, state: DialogueState, u: Understanding) -> DialogueState:
+    def _after_done(self, state: DialogueState, u: Understanding, spoken: bool = False) -> DialogueState:
         phrases = self._q.phrases
         if u.command == "start_over":
             return self._command(state, "start_over")
         before = assess(self.model.rules, state.slots, state.weeks)
-        self._apply_signs(state, u)
-        if u.weeks is not None and state.weeks is None:
-            state.weeks = u.weeks
+        self._apply_signs(state, u, spoken)
+        if u.weeks is not None:
+            state.weeks = u.weeks  # weeks said after the advice correct the ones before
         after = assess(self.model.rules, state.slots, state.weeks)
         if (after.urgency, after.reasons, after.conditions) != (before.urgency, before.reasons, before.conditions):
-            return self._finish(state, [phrases["new_sign"]])  # rule 6 holds after the advice too
+            said = [phrases["corrected" if u.corrected else "new_sign"]]
+            if after.urgency is not Urgency.emergency and self._next_ask(state) is not None:
+                # rule 12: a correction that lowers the advice; the signs an emergency left
+                # unasked are asked now, then the advice is given again
+                state.done = False
+                state.last_reply.triage = None
+                return self._next(state, said)
+            return self._finish(state, said)  # rule 6 holds after the advice too
         reply = state.last_reply.model_copy(deep=True)
         advice = reply.triage.advice if reply.triage else ""
         reply.say = advice + " " + self._text(phrases["finished_offer"])
@@ -214,13 +228,18 @@ class Dialogue:
     # --- slots ---------------------------------------------------------------------
 
     @staticmethod
-    def _apply_signs(state: DialogueState, u: Understanding) -> None:
-        """Rule 6: a sign named at any time fills its slot; a present sign is never undone."""
+    def _apply_signs(state: DialogueState, u: Understanding, spoken: bool = False) -> None:
+        """Rule 6: a sign named at any time fills its slot; a present sign is undone only by
+        a correction (rule 12). The pending question's signs are left to `_yes_no`.
+        spoken: a negated mention in recognised speech never fills "no" (rule 11)."""
+        pending = set(state.pending_slots) if u.slot_answers or u.group_yes else set()
         for slot, value in u.signs.items():
+            if slot in pending:
+                continue
             current = state.slots.get(slot)
-            if value == "yes":
-                state.slots[slot] = "yes"
-            elif value == "no" and current is None:
+            if value in ("yes", "unsure") and (current in (None, "no") or slot in u.corrected):
+                state.slots[slot] = value if current != "yes" or slot in u.corrected else current
+            elif value == "no" and (current is None or slot in u.corrected) and not spoken:
                 state.slots[slot] = "no"
 
     def _is_emergency(self, state: DialogueState) -> bool:
@@ -251,7 +270,7 @@ class Dialogue:
             if not unknown:
                 continue
             if len(q.slots) > 1 and len(unknown) == len(q.slots) and q.id not in state.split_groups:
-                return Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+                return Ask(q.id, q.named_order, Wording(say=q.say, plain=q.plain), "yes_no")
             return self._single(unknown[0])
         return None
 
@@ -268,11 +287,15 @@ class Dialogue:
         q = self.model.question(state.pending)
         if len(q.slots) == 1 and not q.say:
             return self._single(q.slots[0])
-        return Ask(q.id, list(q.slots), Wording(say=q.say, plain=q.plain), "yes_no")
+        return Ask(q.id, q.named_order, Wording(say=q.say, plain=q.plain), "yes_no")
 
     def _next(self, state: DialogueState, said: list[str]) -> DialogueState:
         if state.pending == WEEKS and state.weeks_tries == 0:
             state.weeks_tries = 1  # asked once; not asked again
+        if state.recheck:  # rule 5: a sign counted unsure, asked once more in plainer words
+            state.misunderstood = 0
+            state.rephrased = True
+            return self._ask(state, self._single(state.recheck[0]), said, plain=True)
         ask = self._next_ask(state)
         if ask is None:
             return self._finish(state, said)

@@ -62,6 +62,13 @@ class Question(_Strict):
     plain: Optional[str] = None
     only_if: dict[str, list[str]] = Field(default_factory=dict)
     from_weeks: Optional[int] = None
+    # the slots in the order the wording names them, when it differs from `slots`
+    # (`slots` is the order of the follow-ups): "the first one" is the first named
+    order: list[str] = Field(default_factory=list)
+
+    @property
+    def named_order(self) -> list[str]:
+        return list(self.order or self.slots)
 
     @model_validator(mode="after")
     def _shape(self) -> "Question":
@@ -69,6 +76,8 @@ class Question(_Strict):
             raise ValueError(f"question {self.id!r} asks about no slot")
         if len(self.slots) > 1 and not (self.say and self.plain):
             raise ValueError(f"grouped question {self.id!r} needs both 'say' and 'plain'")
+        if self.order and sorted(self.order) != sorted(self.slots):
+            raise ValueError(f"question {self.id!r}: 'order' must list exactly its slots")
         return self
 
 
@@ -89,6 +98,7 @@ class CueSet(_Strict):
     backward: list[str] = Field(default_factory=list)
     both: list[str] = Field(default_factory=list)
     pseudo: list[str] = Field(default_factory=list)
+    anaphoric: list[str] = Field(default_factory=list)  # a next clause about the one before
 
 
 class ContextCues(_Strict):
@@ -128,6 +138,36 @@ class SmallAmounts(_Strict):
     no_for: list[str]
 
 
+class Hedges(_Strict):
+    phrases: list[str]
+    not_an_answer_for: list[str]
+
+
+class References(_Strict):
+    first: list[str] = Field(default_factory=list)
+    second: list[str] = Field(default_factory=list)
+    third: list[str] = Field(default_factory=list)
+    last: list[str] = Field(default_factory=list)
+    all: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list)
+    others_no: list[str] = Field(default_factory=list)
+
+    def items(self):
+        return self.model_dump().items()
+
+
+class Answering(_Strict):
+    splits: list[str]
+    names: dict[str, list[str]]
+    references: References
+    exclusions: list[str]
+    minimizers: list[str]
+    hedges: Hedges
+    corrections: list[str]
+    descriptions: list[str]
+
+
 class Vocabulary(_Strict):
     macros: dict[str, str]
     answers: dict[Literal["yes", "no", "unsure"], list[str]]
@@ -137,6 +177,7 @@ class Vocabulary(_Strict):
     out_of_scope: OutOfScope
     signs: dict[str, SignPatterns]
     implies: list[tuple[str, str]]
+    answering: Answering
 
 
 # --- advice.yaml --------------------------------------------------------------------
@@ -221,6 +262,13 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for slot, patterns in vocab.signs.items():
         for part in ("present", "absent", "negatable", "exclude"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
+    a = vocab.answering
+    for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers", a.minimizers),
+                           ("hedges.phrases", a.hedges.phrases), ("corrections", a.corrections),
+                           ("descriptions", a.descriptions),
+                           *((f"names.{k}", v) for k, v in a.names.items()),
+                           *((f"references.{k}", v) for k, v in a.references.items())]:
+        check(f"answering.{where}", phrases)
     check("out_of_scope.not_pregnant", vocab.out_of_scope.not_pregnant)
     check("out_of_scope.not_back", vocab.out_of_scope.not_back)
 
@@ -245,6 +293,8 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
     _check_slot_ids("vocabulary.yaml", "signs", vocab.signs)
     _check_slot_ids("vocabulary.yaml", "implies", [s for pair in vocab.implies for s in pair])
     _check_slot_ids("vocabulary.yaml", "small_amounts.no_for", vocab.small_amounts.no_for)
+    _check_slot_ids("vocabulary.yaml", "answering.names", vocab.answering.names)
+    _check_slot_ids("vocabulary.yaml", "answering.hedges.not_an_answer_for", vocab.answering.hedges.not_an_answer_for)
     _check_complete("advice.yaml", "sign_names", advice.sign_names)
     missing_levels = [u.value for u in Urgency if u not in advice.urgency]
     if missing_levels:

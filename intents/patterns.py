@@ -29,6 +29,10 @@ _CONTRACTIONS = [
     (r"\b(you|we|they)'re\b", r"\1 are"),
     (r"\b(she|he)'s\b", r"\1 is"),
     (r"\bive\b", "i have"),
+    # typed or recognised without the apostrophe: "hes moving loads", "theres blood"
+    (r"\b(he|she)s\b", r"\1 is"),
+    (r"\b(that|there|what)s\b", r"\1 is"),
+    (r"\bits (?=(?:not|been|getting|got|a|the|just|only|all|really|very|so|still|like|never|always|more|less|fine|ok|okay|bad|worse|better|constant|coming|going|on|in|over|about)\b)", "it is "),
     (r"\bidk\b", "i do not know"),
     (r"\bdunno\b", "do not know"),
     (r"\bpls\b|\bplz\b", "please"),

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from models import Understanding
+from intents.answering import AnswerReader, Mention
 from intents.context import ContextRules
 from intents.model import InteractionModel, load
 from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise
@@ -90,7 +91,8 @@ class Understander:
     def __init__(self, model: InteractionModel):
         vocab = model.vocabulary
         macros = vocab.macros
-        self._context = ContextRules(vocab.context)
+        self._context = ContextRules(vocab.context, vocab.answering.descriptions)
+        self._descriptions = compile_phrases(vocab.answering.descriptions, macros)
         self._signs = {
             slot: _SignPatterns(
                 compile_phrases(p.present, macros, guard_gaps=True),
@@ -118,6 +120,7 @@ class Understander:
         self._back_words = re.compile(rf"(?<![a-z]){scope.back_words}(?![a-z])")
         self._question = re.compile(scope.question)
         self._spelling = SpellingCorrector.from_vocabulary(vocab)
+        self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value)
 
     # --- parts ---------------------------------------------------------------------
 
@@ -140,11 +143,14 @@ class Understander:
                     for m in pattern.finditer(searchable):
                         yield slot, value, m
 
-    def signs(self, text: str) -> tuple[dict[str, str], list[Span]]:
-        """Signs mentioned, with their value, and the spans that express them."""
+    def signs(self, text: str, skip: set[str] = frozenset()) -> tuple[dict[str, str], list[Span]]:
+        """Signs mentioned, with their value, and the spans that express them. skip: signs
+        read by the answer reader instead (the pending question's)."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text):
+            if slot in skip:
+                continue
             context, cue = self._context.of_mention(text, m.start(), m.end())
             meaning = mention_value(value, context, m.group())
             if meaning is None:
@@ -182,6 +188,8 @@ class Understander:
         small = "no" if asking and set(asking) <= self._small_means_no else "yes"
         patterns = [*self._answers.items(), (small, self._small_amount)]
         hits: list[tuple[Span, str]] = []
+        # "it never stops", "nothing helps" describe a sign: their "never"/"nothing" is no answer
+        taken = list(taken) + [m.span() for m in self._descriptions.finditer(text)]
         for answer, pattern in patterns:
             for m in pattern.finditer(text):
                 if not any(_overlaps(m.span(), t) for t in taken):
@@ -216,8 +224,18 @@ class Understander:
         command = self.command(text)
         if command:
             return Understanding(command=command)
-        signs, taken = self.signs(text)
         asking = asking or []
+        signs, taken = self.signs(text)
+        corrected: set[str] = set()
+        begin = self._reader.correction_start(text)
+        if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
+            after, _ = self.signs(text[begin:])
+            signs.update(after)
+            corrected |= set(after)
+        reading = None
+        if expecting == "yes_no" and asking:
+            mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in self.sign_matches(text)]
+            reading = self._reader.read(text, asking, asking, mentions)
         if expecting == "yes_no" and {"persistent", "worsening"} & set(asking):
             weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt
         else:
@@ -230,6 +248,18 @@ class Understander:
         result = Understanding(
             answer=answer, signs=signs, weeks=weeks, weeks_out_of_range=out_of_range
         )
+        if reading is not None:
+            # the pending question's signs are read part by part (rule 10), not as mentions
+            result.signs = {s: v for s, v in signs.items() if s not in asking}
+            result.signs.update({s: v for s, v in reading.slots.items() if s in reading.named})
+            result.slot_answers = reading.slots
+            result.group_yes = (len(asking) > 1 and not reading.named and reading.general == "yes"
+                                and not reading.hedged)
+            if reading.corrected:
+                corrected |= set(reading.slots)
+            if not reading.slots and reading.hedged and set(asking) <= self._reader.hedge_sensitive:
+                result.answer = None  # "sometimes" is not an answer to how bad or how sudden
+        result.corrected = sorted(corrected)
         if not (result.answer or result.signs or result.weeks or out_of_range):
             result.out_of_scope = self.out_of_scope(raw, text)
         return result

@@ -22,6 +22,9 @@ _BARE = re.compile(rf"(?<![a-z0-9]){_NUMBER}(?![a-z0-9])")
 _DURATION_BEFORE = re.compile(r"(?:for|past|last|than|over the|since|every|in the last|couple of|few) (?:about |around |almost |nearly |over |the )?$")
 _DURATION_AFTER = re.compile(r"^ ?(?:ago|now or|straight|in a row|of (?:pain|this|back pain|it))")
 # in free text a number of weeks counts only when it is about the pregnancy
+# "my lower back aches, 25 weeks": a number of weeks that is a clause of its own
+_OWN_CLAUSE_BEFORE = re.compile(r"[.,] (?:and |um |so |oh )?(?:about |around |nearly |almost |just |only )?$")
+_OWN_CLAUSE_AFTER = re.compile(r"^ ?(?:[.,]|$|(?:now|today|pregnant|along|gone|exactly|and|so|with)\b)")
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
 
@@ -51,7 +54,9 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
         if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after):
             continue
         at_start = not before.strip(" .,")
-        if not (expecting_weeks or at_start or _PREGNANCY_BEFORE.search(before) or _PREGNANCY_AFTER.match(after)):
+        own_clause = _OWN_CLAUSE_BEFORE.search(before) and _OWN_CLAUSE_AFTER.match(after)
+        if not (expecting_weeks or at_start or own_clause or _PREGNANCY_BEFORE.search(before)
+                or _PREGNANCY_AFTER.match(after)):
             continue
         if not expecting_weeks and weeks < 4 and not _PREGNANCY_AFTER.match(after):
             continue  # nobody volunteers "2 weeks" of pregnancy; it is how long the pain has lasted

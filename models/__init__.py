@@ -86,6 +86,14 @@ class Understanding(BaseModel):
     weeks_out_of_range: bool = False
     command: Optional[Command] = None
     out_of_scope: Optional[Literal["not_pregnant", "not_back", "question"]] = None
+    # The pending question's signs, each as this answer settles it (rule 10: a sign the
+    # answer does not clearly settle is left out, and asked on its own).
+    slot_answers: dict[str, Answer] = Field(default_factory=dict)
+    # A bare yes to a grouped question, naming no sign: follow up each sign.
+    group_yes: bool = False
+    # The answer corrects what was said before ("no wait", "actually"): it may lower an
+    # answer already given (rule 12). Holds the slots it corrects.
+    corrected: list[str] = Field(default_factory=list)
 
     @property
     def understood(self) -> bool:
@@ -106,6 +114,7 @@ class DialogueState(BaseModel):
     rephrased: bool = False
     misunderstood: int = 0
     split_groups: list[str] = Field(default_factory=list, description="groups to ask slot by slot")
+    recheck: list[str] = Field(default_factory=list, description="signs counted unsure, asked once more plainly")
     stopped: bool = False
     done: bool = False
     turns: int = 0

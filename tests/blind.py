@@ -91,3 +91,35 @@ def score_answers(dialogue, items: list[dict] | None = None) -> dict:
     totals["items"] = len(items)
     totals["exact"] = sum(totals[f"{g}_exact"] for g in ("open", "weeks", "grouped", "single"))
     return {"totals": dict(totals), "failures": failures}
+
+
+def score_patients(dialogue, cases: list[dict] | None = None) -> dict:
+    """Every blind patient through the dialogue in process: exact (urgency and every
+    expectation), under-triaged, questions per case; failures with their problems."""
+    from driver import converse_natural, natural_problems
+
+    cases = patients() if cases is None else cases
+    group_ids = {frozenset(q.slots): q.id for q in dialogue.model.questions.questions if len(q.slots) > 1}
+    states: dict = {}
+
+    def start(weeks):
+        state = dialogue.start(f"p{len(states)}", weeks)
+        states[state.session_id] = state
+        return state.last_reply.model_dump(mode="json")
+
+    def turn(session, text):
+        states[session] = dialogue.turn(states[session], text)
+        return states[session].last_reply.model_dump(mode="json")
+
+    exact = under = questions = 0
+    failures = []
+    for case in cases:
+        replies, ends = converse_natural(case, group_ids, start, turn)
+        found = natural_problems(case, replies, ends)
+        questions += next(i for i, r in enumerate(replies) if r["done"]) - 1
+        exact += not found
+        under += any("UNDER" in f for f in found)
+        if found:
+            failures.append((case["id"], found))
+    return {"cases": len(cases), "exact": exact, "under": under,
+            "questions_per_case": questions / max(1, len(cases)), "failures": failures}

@@ -144,8 +144,10 @@ class NaturalPerson:
         return "yes" if asking & self.yes else "not sure" if asking & self.unsure else "no"
 
 
-def converse_natural(case: dict, group_ids: dict[frozenset, str], start, turn, max_turns: int = 40) -> list[dict]:
-    """Run one blind patient, then what she says after the advice; every reply, greeting first."""
+def converse_natural(case: dict, group_ids: dict[frozenset, str], start, turn,
+                     max_turns: int = 40) -> tuple[list[dict], list[int]]:
+    """Run one blind patient, then what she says after the advice: every reply, greeting
+    first, and the index of the advice after each later remark."""
     person = NaturalPerson(case, group_ids)
     replies = [start(case.get("start_weeks"))]
     session = replies[0]["session_id"]
@@ -154,19 +156,25 @@ def converse_natural(case: dict, group_ids: dict[frozenset, str], start, turn, m
         if len(replies) > max_turns:
             raise AssertionError(f"{case['id']}: no advice after {max_turns} turns")
         replies.append(turn(session, person.answer(replies[-1])))
+    ends = []
     for later in case.get("after_advice") or []:
         replies.append(turn(session, later["say"]))
-    return replies
+        while not replies[-1]["done"]:  # a correction may bring back questions left unasked
+            if len(replies) > 2 * max_turns:
+                raise AssertionError(f"{case['id']}: no advice after {later['say']!r}")
+            replies.append(turn(session, person.answer(replies[-1])))
+        ends.append(len(replies) - 1)
+    return replies, ends
 
 
-def natural_problems(case: dict, replies: list[dict]) -> list[str]:
-    """`problems` for the advice before anything said after it, plus the urgency after each
-    later remark (a correction recomputes the advice, rule 12)."""
+def natural_problems(case: dict, replies: list[dict], ends: list[int]) -> list[str]:
+    """`problems` for the first advice, plus the urgency of the advice after each later
+    remark (a correction recomputes the advice, rule 12)."""
     later = case.get("after_advice") or []
-    advice_at = len(replies) - len(later) - 1
-    found = problems(case, replies[: advice_at + 1])
-    for i, remark in enumerate(later):
-        reply = replies[advice_at + 1 + i]
+    first_advice = next(i for i, r in enumerate(replies) if r["done"])
+    found = problems(case, replies[: first_advice + 1])
+    for remark, end in zip(later, ends):
+        reply = replies[end]
         want = remark.get("expect_urgency")
         got = (reply.get("triage") or {}).get("urgency")
         if want and got != want:

@@ -1,0 +1,311 @@
+"""An answer to one question, read sign by sign (triage.md rules 10 and 12).
+
+"only the numbness, none of the others", "not sure about the fluid, no bleeding", "the
+second one", "no, just a bit out of breath on the stairs": the answer is cut into parts,
+each part gives its own yes / no / not sure to the signs it names, and what is left over
+answers for the signs not named. A sign becomes "no" only when a part clearly rules it
+out; anything less clear leaves it unknown, so the dialogue asks about it on its own.
+
+Pure: text in, decisions out. The words it listens for are data (vocabulary.yaml,
+`answering`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from intents.context import ContextRules
+from intents.model import Answering
+from intents.patterns import compile_phrases
+
+Span = tuple[int, int]
+# a determiner between "only" and the sign it singles out: "only the numbness"
+_DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
+# words that leave a part a bare naming of signs: "any bleeding or fluid?"
+_FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
+                     r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this)(?![a-z])")
+# a sign phrase that says something happened or is so, not only its name
+_STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|my|it|it is|there is|there was|"
+                        r"she|he|they|me)(?![a-z])")
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+@dataclass
+class Mention:
+    """One sign phrase found in the text: its slot, its kind ("yes" for a present phrase,
+    "no" for an absent one, None for a negatable one), its span and words."""
+
+    slot: str
+    kind: str | None
+    span: Span
+    words: str
+
+
+@dataclass
+class Reading:
+    """What an answer says of each sign the question asked about."""
+
+    slots: dict[str, str] = field(default_factory=dict)  # settled signs only
+    named: set[str] = field(default_factory=set)  # signs the answer named itself
+    general: str | None = None  # the answer word for the signs not named ("no", "yeah")
+    hedged: bool = False  # the only answer word was a hedge ("sometimes") to how bad / how sudden
+    corrected: bool = False  # a correction cue: this answer replaces what was said before
+
+
+@dataclass
+class _Target:
+    slots: list[str]  # [] for "the rest": the signs not named
+    value: str | None  # None: the part's own answer decides
+    span: Span
+    mention: Mention | None = None  # a sign phrase: its value comes from its context
+
+
+class AnswerReader:
+    def __init__(self, data: Answering, macros: dict[str, str], context: ContextRules,
+                 answer_in: Callable[[str, list[Span], list[str]], str | None],
+                 value_of: Callable[[str | None, str, str], str | None]):
+        """answer_in(text, taken, asking): the yes / no / unsure class of the answer words
+        in text outside the taken spans (Understander.answer); value_of(kind, context,
+        words): what a mention says of its sign (understanding.mention_value)."""
+        self._context = context
+        self._answer_in = answer_in
+        self._value_of = value_of
+        self._splits = compile_phrases(data.splits, macros)
+        self._names = {slot: compile_phrases(p, macros) for slot, p in data.names.items()}
+        self._refs = {kind: compile_phrases(p, macros) for kind, p in data.references.items() if p}
+        self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
+        self._minimizer = compile_phrases(data.minimizers, macros)
+        self._hedge = compile_phrases(data.hedges.phrases, macros)
+        self.hedge_sensitive = set(data.hedges.not_an_answer_for)
+        self._correction = compile_phrases(data.corrections, macros)
+
+    # --- parts of an answer ------------------------------------------------------------
+
+    def correction_start(self, text: str) -> int | None:
+        """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
+        last = None
+        for m in self._correction.finditer(text):
+            if text[m.end():].strip(" .,"):
+                last = m.end()
+        return last
+
+    def _references(self, text: str, order: list[str]) -> list[_Target]:
+        found = []
+        index = {"first": 0, "second": 1, "third": 2, "last": -1}
+        for kind, pattern in self._refs.items():
+            for m in pattern.finditer(text):
+                if kind in index:
+                    i = index[kind]
+                    if i >= len(order):
+                        continue
+                    found.append(_Target([order[i]], None, m.span()))
+                elif kind == "all":
+                    found.append(_Target(list(order), None, m.span()))
+                elif kind == "none":
+                    found.append(_Target(list(order), "no", m.span()))
+                elif kind in ("others", "others_no"):
+                    # resolved once the named signs are known
+                    found.append(_Target([], "no" if kind == "others_no" else None, m.span()))
+        # a longer reference wins over one inside it: "none of the others" over "the others"
+        return [t for t in found if not any(o is not t and o.span[0] <= t.span[0] and t.span[1] <= o.span[1]
+                                            and o.span != t.span for o in found)]
+
+    def _parts(self, text: str, start: int, keep: list[Span]) -> list[Span]:
+        """Split text[start:] at `splits`, never inside a span of `keep`."""
+        cuts = [start]
+        for m in self._splits.finditer(text, start):
+            if not any(_overlaps(m.span(), k) for k in keep):
+                cuts += [m.start(), m.end()]
+        cuts.append(len(text))
+        return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if text[cuts[i]:cuts[i + 1]].strip()]
+
+    def _polarity(self, text: str, span: Span, part: Span) -> str | None:
+        """A named sign's value from its own part: negated -> no, uncertain -> unsure;
+        None when the context puts it elsewhere (past, family, hypothetical) or says
+        nothing (the part's answer word then decides)."""
+        context, _ = self._context.of_mention(text, span[0], span[1], within=part)
+        return {"negated": "no", "uncertain": "unsure", "present": None}.get(context, "skip")
+
+    # --- the whole answer --------------------------------------------------------------
+
+    def _targets(self, text: str, begin: int, asking: list[str], order: list[str],
+                 mentions: list[Mention]) -> list[_Target]:
+        """Everything in text[begin:] that names one of the asked signs."""
+        asked = set(asking)
+        targets = [_Target([m.slot], None, m.span, m) for m in mentions if m.slot in asked]
+        taken = [m.span for m in mentions]
+        for slot in order:
+            pattern = self._names.get(slot)
+            if slot in asked and pattern is not None:
+                for n in pattern.finditer(text, begin):
+                    if not any(_overlaps(n.span(), t) for t in taken):
+                        targets.append(_Target([slot], None, n.span()))
+        for r in self._references(text[begin:], order):
+            r.span = (r.span[0] + begin, r.span[1] + begin)
+            if not any(_overlaps(r.span, t.span) for t in targets):
+                targets.append(r)
+        return sorted(targets, key=lambda t: t.span)
+
+    def _own(self, text: str, t: _Target, part: Span) -> str | None:
+        """What a target says of its signs by itself and its context: "yes", "no",
+        "unsure", "skip" (nothing: past, family, what-if), or None (the answer words next
+        to it decide: "the fluid", "bleeding? no")."""
+        if t.value is not None:
+            return t.value
+        if t.mention is not None:
+            context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
+            value = self._value_of(t.mention.kind, context, t.mention.words)
+            if value == "yes" and context == "present" and self._bare(t.mention.words):
+                return None  # "bleeding" alone names the sign; the answer may follow
+            if value is None:
+                return {"present": None, "uncertain": "unsure"}.get(context, "skip")
+            return value
+        return self._polarity(text, t.span, part)
+
+    def _value(self, text: str, t: _Target, part: Span, words: str | None) -> str | None:
+        """What one target says of its signs; None when it says nothing of them."""
+        value = self._own(text, t, part)
+        if value == "skip":
+            return None
+        if value is None:
+            value = words if words in ("yes", "no", "unsure") else "yes"
+        return value
+
+    def _is_topic(self, text: str, part: Span, inside: list[_Target]) -> bool:
+        """A part that only names signs ("bleeding?", "leaking fluid,"): the answer comes
+        in the part after it ("bleeding? no I haven't")."""
+        rest = list(text[part[0]:part[1]])
+        if all(self._own(text, t, part) is not None for t in inside):
+            return False  # "I fainted this morning", "only a week": they say it themselves
+        for t in inside:
+            rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
+        return not _FILLER.sub(" ", "".join(rest)).strip(" .,")
+
+    @staticmethod
+    def _bare(words: str) -> bool:
+        """A sign phrase that is only its name ("bleeding", "chest pain"), not a statement."""
+        return not _STATEMENT.search(words)
+
+    def read(self, text: str, asking: list[str], order: list[str], mentions: list[Mention]) -> Reading:
+        """asking: the question's signs not yet known; order: the question's signs in the
+        order its words name them ("the first one"); mentions: every sign phrase in text."""
+        reading = Reading()
+        begin = self.correction_start(text) or 0
+        reading.corrected = begin > 0
+        asked = set(asking)
+        mentions = [m for m in mentions if m.span[0] >= begin]
+        others_said = [m.span for m in mentions if m.slot not in asked]
+        targets = self._targets(text, begin, asking, order, mentions)
+        specific: dict[str, list[str]] = {}  # from a sign named
+        broad: dict[str, list[str]] = {}  # from "both", "all of them", "neither"
+        general: list[str] = []
+        minimized: set[str] = set()
+        exclusive = False
+        others: list[str] = []
+        topic: list[_Target] = []  # named signs waiting for the answer in the next part
+        for part in self._parts(text, begin, [t.span for t in targets]):
+            inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
+            chunk = text[part[0]:part[1]]
+            if not inside:
+                if any(part[0] <= o[0] < part[1] for o in others_said):
+                    continue  # "I've had some bleeding": its words are about that sign
+                words = self._answer_in(chunk, [], asking)
+                if words and topic:
+                    for t in topic:  # "bleeding? no, I haven't"
+                        self._put(t, words, specific, broad, others)
+                    topic = []
+                    continue
+                if words:
+                    general.append(words)
+                    if words == "yes" and self._hedge_only(chunk, asking):
+                        reading.hedged = True
+                continue
+            for t in topic:  # a topic with no answer after it: named, so yes
+                self._put(t, "yes", specific, broad, others)
+            topic = []
+            if self._is_topic(text, part, inside) and not self._answer_in(
+                    chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking):
+                for t in inside:
+                    own = self._own(text, t, part)
+                    if own is None:
+                        topic.append(t)
+                    elif own != "skip":
+                        self._put(t, own, specific, broad, others)
+                continue
+            small = bool(self._minimizer.search(text, part[0], part[1]))
+            for i, t in enumerate(inside):
+                # the answer words next to a sign are its own: "bleeding yes the rest no"
+                after_end = inside[i + 1].span[0] if i + 1 < len(inside) else part[1]
+                before_start = inside[i - 1].span[1] if i > 0 else part[0]
+                words = (self._answer_in(text[t.span[1]:after_end], [], asking)
+                         or self._answer_in(text[before_start:t.span[0]], [], asking)) if len(inside) > 1 else \
+                    self._answer_in(chunk, [(x.span[0] - part[0], x.span[1] - part[0]) for x in inside], asking)
+                value = self._value(text, t, part, words)
+                if value is None:
+                    continue
+                lead = text[part[0]:t.span[0]]
+                if self._exclusion.search(lead) or self._exclusion.search(_DETERMINER.sub("", lead)):
+                    exclusive = exclusive or value in ("yes", "unsure")
+                self._put(t, value, specific, broad, others)
+                if small and value == "yes":
+                    minimized.update(t.slots)
+        for t in topic:
+            self._put(t, "yes", specific, broad, others)
+        named = {s for s in specific if s in asked}
+        values: dict[str, list[str]] = {s: v for s, v in specific.items() if s in asked}
+        for slot, said in broad.items():
+            values.setdefault(slot, said)  # "all three, well, not the walking"
+        if named or values:
+            for value in others:  # "the rest no": the signs not named
+                for slot in asking:
+                    if slot not in values:
+                        values.setdefault(slot, []).append(value)
+                        specific.setdefault(slot, [])
+        reading.named = set(values)
+        for slot, said in values.items():
+            if slot in minimized and "no" in said:
+                continue  # "out of breath on the stairs, but that's not trouble breathing": ask alone
+            # "yes" may come from any mention; a contradiction without a correction keeps it
+            reading.slots[slot] = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
+        general_answer = None
+        if general:
+            classes = set(general)
+            general_answer = "unsure" if "unsure" in classes or {"yes", "no"} <= classes else general[-1]
+        reading.general = general_answer
+        if reading.hedged and general_answer == "yes" and asked <= self.hedge_sensitive:
+            general_answer = None  # "sometimes" to "did it come on suddenly and severely?"
+        if general_answer == "no":
+            # "no, just a bit out of breath on the stairs": neither a clear no nor a yes
+            for slot in minimized:
+                reading.slots.pop(slot, None)
+        for slot in asking:
+            if slot in values:
+                continue
+            if exclusive and any(reading.slots.get(s) in ("yes", "unsure") for s in values):
+                reading.slots[slot] = "no"  # "only the fever": the others are ruled out
+            elif general_answer in ("no", "unsure") and (general_answer == "no" or not values):
+                reading.slots[slot] = general_answer
+            elif general_answer == "yes" and all(reading.slots.get(s) == "no" for s in values):
+                rest = [s for s in asking if s not in values]
+                if len(rest) == 1:  # "yes" to a single question; "yes, but no fluid"
+                    reading.slots[slot] = "yes"
+        return reading
+
+    @staticmethod
+    def _put(t: _Target, value: str, specific: dict, broad: dict, others: list) -> None:
+        if not t.slots:
+            others.append(value)
+            return
+        into = broad if t.mention is None and len(t.slots) > 1 else specific
+        for slot in t.slots:
+            into.setdefault(slot, []).append(value)
+
+    def _hedge_only(self, part: str, asking: list[str]) -> bool:
+        """The part's yes comes only from hedge words ("sometimes", "kind of")."""
+        blanked = self._hedge.sub(lambda m: " " * len(m.group()), part)
+        return self._answer_in(blanked, [], asking) is None

@@ -1,0 +1,100 @@
+"""Answers in people's own words to grouped and single questions (triage.md rules 10-12):
+each sign gets its own yes / no / not sure, and "no" only when it is clear."""
+
+import pytest
+
+from intents.dialogue import Dialogue
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return Dialogue()
+
+
+def answer(dialogue, question, text, *, opening="my back hurts"):
+    state = dialogue.turn(dialogue.start("t"), opening)
+    return dialogue.turn(dialogue.asking(state, question), text)
+
+
+GROUP = {
+    "bleeding_or_fluid": ["vaginal_bleeding", "fluid_leak"],
+    "nerves": ["saddle_numbness", "bladder_bowel"],
+    "breathing_fainting": ["breathing", "fainting"],
+    "belly_pain": ["constant_abdominal", "contractions"],
+    "fever_urine": ["fever", "urinary_pain", "flank_pain"],
+    "legs": ["leg_weakness", "radiating", "walking_difficulty"],
+}
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("nerves", "only the numb feeling down there, none of the others", {"saddle_numbness": "yes", "bladder_bowel": "no"}),
+    ("belly_pain", "it's constant, it never stops", {"constant_abdominal": "yes", "contractions": None}),
+    ("bleeding_or_fluid", "I'm not sure about the fluid, no bleeding", {"fluid_leak": "unsure", "vaginal_bleeding": "no"}),
+    ("fever_urine", "just the stinging when I wee, none of the others", {"urinary_pain": "yes", "fever": "no", "flank_pain": "no"}),
+    ("breathing_fainting", "no, just a bit out of breath on stairs", {"breathing": None, "fainting": "no"}),
+    ("breathing_fainting", "both", {"breathing": "yes", "fainting": "yes"}),
+    ("breathing_fainting", "neither", {"breathing": "no", "fainting": "no"}),
+    ("breathing_fainting", "the second one", {"breathing": None, "fainting": "yes"}),
+    ("fever_urine", "all three", {"fever": "yes", "urinary_pain": "yes", "flank_pain": "yes"}),
+    ("fever_urine", "fever yes, the rest no", {"fever": "yes", "urinary_pain": "no", "flank_pain": "no"}),
+    ("legs", "the first one", {"radiating": "yes", "leg_weakness": None, "walking_difficulty": None}),
+    ("bleeding_or_fluid", "bleeding? no I haven't had any", {"vaginal_bleeding": "no", "fluid_leak": None}),
+    ("breathing_fainting", "no but I fainted this morning", {"breathing": "no", "fainting": "yes"}),
+    ("bleeding_or_fluid", "yes, but no fluid", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),
+])
+def test_each_sign_of_a_grouped_question_gets_its_own_answer(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots[s] for s in expected} == expected
+
+
+def test_a_hedge_is_no_answer_to_how_sudden_or_severe(dialogue):
+    state = answer(dialogue, "sudden_severe", "sometimes")
+    assert state.slots["sudden_severe"] is None and state.last_reply.asking == ["sudden_severe"]
+
+
+def test_a_bare_yes_to_a_group_asks_each_sign(dialogue):
+    state = answer(dialogue, "bleeding_or_fluid", "yes")
+    assert state.slots["vaginal_bleeding"] is None and state.last_reply.asking == ["vaginal_bleeding"]
+
+
+def test_not_sure_about_one_sign_is_asked_again_on_its_own_in_plainer_words(dialogue):
+    state = answer(dialogue, "bleeding_or_fluid", "not sure about the fluid, no bleeding")
+    assert state.last_reply.asking == ["fluid_leak"]
+    assert state.last_reply.say.endswith(dialogue.model.questions.slot_questions["fluid_leak"].plain)
+    assert dialogue.turn(state, "no").slots["fluid_leak"] == "no"
+
+
+def test_a_correction_inside_an_answer_counts(dialogue):
+    assert answer(dialogue, "fever", "no wait, I meant yes").slots["fever"] == "yes"
+
+
+def test_words_that_look_like_no_but_describe_a_sign(dialogue):
+    state = dialogue.turn(dialogue.start("t"), "backache for over two weeks, hot water bottle and paracetamol aren't touching it")
+    assert state.slots["persistent"] == "yes" and state.slots["fluid_leak"] is None
+
+
+def test_a_sign_read_about_is_not_a_sign_she_has(dialogue):
+    state = dialogue.turn(dialogue.start("t"), "I read that numbness down below can be serious, I don't have that")
+    assert state.slots["saddle_numbness"] != "yes" and not state.done
+
+
+def test_weeks_anywhere_in_the_opening(dialogue):
+    assert dialogue.turn(dialogue.start("t"), "my lower back aches, 25 weeks").weeks == 25
+    assert dialogue.turn(dialogue.start("t"), "about six months along with my second").weeks == 26
+
+
+def test_a_correction_after_the_advice_gives_new_advice(dialogue):
+    state = dialogue.turn(dialogue.start("t", 30), "my back hurts and I'm short of breath")
+    assert state.done and state.last_reply.triage.urgency == "emergency"
+    state = dialogue.turn(state, "wait, I'm NOT short of breath")
+    assert state.slots["breathing"] == "no"
+    while not state.done:  # the questions the emergency left unasked
+        state = dialogue.turn(state, "no")
+    assert state.last_reply.triage.urgency == "self_care"
+
+
+def test_a_negated_sign_heard_in_speech_is_still_asked(dialogue):
+    """Rule 11: "I can't some bleeding" may be "I have had some bleeding" misheard."""
+    heard = dialogue.turn(dialogue.start("t"), "my back hurts and no bleeding", spoken=True)
+    typed = dialogue.turn(dialogue.start("t"), "my back hurts and no bleeding")
+    assert heard.slots["vaginal_bleeding"] is None and typed.slots["vaginal_bleeding"] == "no"
