@@ -208,6 +208,7 @@ class AnswerReader:
         exclusive = False
         others: list[str] = []
         topic: list[_Target] = []  # named signs waiting for the answer in the next part
+        previous: set[str] = set()  # the values the part before gave to the signs it named
         for part in self._parts(text, begin, [t.span for t in targets]):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
             chunk = text[part[0]:part[1]]
@@ -220,10 +221,14 @@ class AnswerReader:
                         self._put(t, words, specific, broad, others)
                     topic = []
                     continue
+                if words and previous == {words}:
+                    previous = set()
+                    continue  # "no bleeding, no": the "no" repeats the part before it
                 if words:
                     general.append(words)
                     if words == "yes" and self._hedge_only(chunk, asking):
                         reading.hedged = True
+                previous = set()
                 continue
             for t in topic:  # a topic with no answer after it: named, so yes
                 self._put(t, "yes", specific, broad, others)
@@ -238,6 +243,7 @@ class AnswerReader:
                         self._put(t, own, specific, broad, others)
                 continue
             small = bool(self._minimizer.search(text, part[0], part[1]))
+            previous = set()
             for i, t in enumerate(inside):
                 # the answer words next to a sign are its own: "bleeding yes the rest no"
                 after_end = inside[i + 1].span[0] if i + 1 < len(inside) else part[1]
@@ -252,6 +258,7 @@ class AnswerReader:
                 if self._exclusion.search(lead) or self._exclusion.search(_DETERMINER.sub("", lead)):
                     exclusive = exclusive or value in ("yes", "unsure")
                 self._put(t, value, specific, broad, others)
+                previous.add(value)
                 if small and value == "yes":
                     minimized.update(t.slots)
         for t in topic:

@@ -43,12 +43,12 @@ def test_a_denied_sign_is_rarely_read_as_yes(answers):
 
 def test_most_answers_are_read_exactly(answers):
     t = answers["totals"]
-    assert t["grouped_exact"] >= 318
+    assert t["grouped_exact"] >= 317
     assert t["exact"] >= 596, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
-    assert len(under) <= 1, under
-    assert result["exact"] >= 240, result["failures"]
+    assert under == [], under
+    assert result["exact"] >= 241, result["failures"]
