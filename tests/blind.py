@@ -96,20 +96,11 @@ def score_answers(dialogue, items: list[dict] | None = None) -> dict:
 def score_patients(dialogue, cases: list[dict] | None = None) -> dict:
     """Every blind patient through the dialogue in process: exact (urgency and every
     expectation), under-triaged, questions per case; failures with their problems."""
-    from driver import converse_natural, natural_problems
+    from driver import converse_natural, in_process, natural_problems
 
     cases = patients() if cases is None else cases
     group_ids = {frozenset(q.slots): q.id for q in dialogue.model.questions.questions if len(q.slots) > 1}
-    states: dict = {}
-
-    def start(weeks):
-        state = dialogue.start(f"p{len(states)}", weeks)
-        states[state.session_id] = state
-        return state.last_reply.model_dump(mode="json")
-
-    def turn(session, text):
-        states[session] = dialogue.turn(states[session], text)
-        return states[session].last_reply.model_dump(mode="json")
+    start, turn = in_process(dialogue)
 
     exact = under = questions = 0
     failures = []

@@ -71,12 +71,32 @@ class Person:
         return next(self._cycles["no"])
 
 
+def in_process(dialogue):
+    """start/turn callables for the driver, on a Dialogue without HTTP."""
+    states = {}
+
+    def start(weeks):
+        state = dialogue.start(f"s{len(states)}", weeks)
+        states[state.session_id] = state
+        return state.last_reply.model_dump(mode="json")
+
+    def turn(session, text):
+        states[session] = dialogue.turn(states[session], text)
+        return states[session].last_reply.model_dump(mode="json")
+
+    return start, turn
+
+
 def converse(case: dict, start: Callable[[int | None], dict], turn: Callable[[str, str], dict], max_turns: int = 40) -> list[dict]:
     """Run one case; returns every reply, greeting first."""
-    person = Person(case)
     replies = [start(case.get("start_weeks"))]
+    replies.append(turn(replies[0]["session_id"], case["opening"]))
+    return _until_advice(case, Person(case), replies, turn, max_turns)
+
+
+def _until_advice(case, person, replies: list[dict], turn, max_turns: int) -> list[dict]:
+    """The person answers every question until the advice; `replies` extended."""
     session = replies[0]["session_id"]
-    replies.append(turn(session, case["opening"]))
     while not replies[-1]["done"]:
         if len(replies) > max_turns:
             raise AssertionError(f"{case['id']}: no advice after {max_turns} turns")
@@ -152,17 +172,12 @@ def converse_natural(case: dict, group_ids: dict[frozenset, str], start, turn,
     replies = [start(case.get("start_weeks"))]
     session = replies[0]["session_id"]
     replies.append(turn(session, case["opening"]))
-    while not replies[-1]["done"]:
-        if len(replies) > max_turns:
-            raise AssertionError(f"{case['id']}: no advice after {max_turns} turns")
-        replies.append(turn(session, person.answer(replies[-1])))
+    _until_advice(case, person, replies, turn, max_turns)
     ends = []
     for later in case.get("after_advice") or []:
         replies.append(turn(session, later["say"]))
-        while not replies[-1]["done"]:  # a correction may bring back questions left unasked
-            if len(replies) > 2 * max_turns:
-                raise AssertionError(f"{case['id']}: no advice after {later['say']!r}")
-            replies.append(turn(session, person.answer(replies[-1])))
+        # a correction may bring back questions an emergency left unasked
+        _until_advice(case, person, replies, turn, len(replies) + max_turns)
         ends.append(len(replies) - 1)
     return replies, ends
 

@@ -8,7 +8,7 @@ emergency named in the first sentence answered in that same reply.
 import pytest
 
 from corpus import conversations
-from driver import converse, problems
+from driver import converse, in_process, problems
 from intents.dialogue import Dialogue
 
 CASES = conversations()
@@ -47,23 +47,6 @@ def test_conversation_over_http(case, http):
     replies = converse(case, *http)
     assert problems(case, replies) == []
     assert all(set(r["slots"]) >= {"weeks", "heavy_bleeding"} for r in replies)
-
-
-def in_process(dialogue):
-    """start/turn callables for the driver, on a Dialogue without HTTP."""
-    states = {}
-
-    def start(weeks):
-        state = dialogue.start(f"s{len(states)}", weeks)
-        states[state.session_id] = state
-        return state.last_reply.model_dump(mode="json")
-
-    def turn(session, text):
-        states[session] = dialogue.turn(states[session], text)
-        return states[session].last_reply.model_dump(mode="json")
-
-    return start, turn
-
 
 def test_every_case_also_passes_in_process_with_another_number():
     talk = in_process(Dialogue(emergency_number="112"))
