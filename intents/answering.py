@@ -27,8 +27,8 @@ _DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little)
 _FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
                      r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this)(?![a-z])")
 # a sign phrase that says something happened or is so, not only its name
-_STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|my|it|it is|there is|there was|"
-                        r"she|he|they|me)(?![a-z])")
+_STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
+                        r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were)(?![a-z])")
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -160,7 +160,7 @@ class AnswerReader:
         if t.mention is not None:
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
             value = self._value_of(t.mention.kind, context, t.mention.words)
-            if value == "yes" and context == "present" and self._bare(t.mention.words):
+            if value == "yes" and context == "present" and self._bare(t.mention.slot, t.mention.words):
                 return None  # "bleeding" alone names the sign; the answer may follow
             if value is None:
                 return {"present": None, "uncertain": "unsure"}.get(context, "skip")
@@ -187,8 +187,9 @@ class AnswerReader:
         return not _FILLER.sub(" ", "".join(rest)).strip(" .,")
 
     @staticmethod
-    def _bare(words: str) -> bool:
-        """A sign phrase that is only its name ("bleeding", "chest pain"), not a statement."""
+    def _bare(slot: str, words: str) -> bool:
+        """A sign phrase that is only its name ("bleeding", "numbness down there",
+        "spreading into my legs"), not a statement of it ("I couldn't wee", "I fainted")."""
         return not _STATEMENT.search(words)
 
     def read(self, text: str, asking: list[str], order: list[str], mentions: list[Mention]) -> Reading:
@@ -220,6 +221,7 @@ class AnswerReader:
                     for t in topic:  # "bleeding? no, I haven't"
                         self._put(t, words, specific, broad, others)
                     topic = []
+                    previous = {words}  # "leaking fluid, no, I haven't had that"
                     continue
                 if words and previous == {words}:
                     previous = set()
@@ -286,10 +288,13 @@ class AnswerReader:
         reading.general = general_answer
         if reading.hedged and general_answer == "yes" and asked <= self.hedge_sensitive:
             general_answer = None  # "sometimes" to "did it come on suddenly and severely?"
-        if general_answer == "no":
-            # "no, just a bit out of breath on the stairs": neither a clear no nor a yes
-            for slot in minimized:
+        for slot in minimized:
+            if general_answer == "no" or len(asking) > 1:
+                # "no, just a bit out of breath on the stairs", "a bit light headed if I stand
+                # up": neither a clear no nor a clear yes to a grouped question; asked alone
                 reading.slots.pop(slot, None)
+            elif general_answer == "unsure":
+                reading.slots[slot] = "unsure"  # "not really sure, a little maybe"
         for slot in asking:
             if slot in values:
                 continue

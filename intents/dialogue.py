@@ -120,6 +120,9 @@ class Dialogue:
         if u.weeks is not None:
             state.weeks = u.weeks
         if self._is_emergency(state):
+            for slot, value in u.slot_answers.items():  # the rest of the answer counts too
+                if slot in state.pending_slots and state.slots[slot] is None:
+                    state.slots[slot] = value
             return self._finish(state, [phrases["emergency_now"]])
 
         pending = state.pending

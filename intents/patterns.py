@@ -22,7 +22,7 @@ _CONTRACTIONS = [
     (r"\bthat'?s\b", "that is"),
     (r"\bthere'?s\b", "there is"),
     (r"\bwhat'?s\b", "what is"),
-    (r"\blet'?s\b", "let us"),
+    (r"\blet'?s\b(?! up)", "let us"),
     (r"\b(i|you|we|they)'ve\b", r"\1 have"),
     (r"\b(i|you|we|they|she|he)'ll\b", r"\1 will"),
     (r"\b(i|you|we|they|she|he)'d\b", r"\1 would"),

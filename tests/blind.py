@@ -15,13 +15,15 @@ import yaml
 BLIND = Path(__file__).parent / "data" / "blind"
 ANSWER_FILES = ("answers_grouped.yaml", "answers_single.yaml")
 PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
+# A second blind set, written after the rules of issue 11 and never tuned on: held out.
+BLIND2 = Path(__file__).parent / "data" / "blind2"
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
-def _load(names) -> list[dict]:
+def _load(names, folder: Path = BLIND) -> list[dict]:
     items = []
     for name in names:
-        path = BLIND / name
+        path = folder / name
         if path.exists():
             items += yaml.safe_load(path.read_text(encoding="utf-8")) or []
     return items
@@ -33,6 +35,14 @@ def answers() -> list[dict]:
 
 def patients() -> list[dict]:
     return _load(PATIENT_FILES)
+
+
+def held_out_answers() -> list[dict]:
+    return _load(["answers.yaml"], BLIND2)
+
+
+def held_out_patients() -> list[dict]:
+    return _load(["patients.yaml"], BLIND2)
 
 
 def read(dialogue, item: dict):
@@ -52,6 +62,8 @@ def judge(item: dict, state) -> dict:
     "spurious": [...], "wrong": [...]}. false_no: a sign said (or uncertain) read as "no";
     false_yes: a sign denied read as "yes"; spurious: a "yes" on a sign not mentioned."""
     expected = {**(item.get("expect") or {}), **(item.get("other") or {})}
+    if "weeks" in expected:  # some writers put stated weeks under `other`
+        item = {**item, "weeks": expected.pop("weeks")}
     slots = state.slots
     verdict = {"false_no": [], "false_yes": [], "spurious": [], "wrong": []}
     for slot, want in expected.items():

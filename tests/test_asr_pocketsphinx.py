@@ -199,9 +199,10 @@ def test_free_language_model_on_an_opening_sentence(ps):
     assert understand(text, "free_text").signs.get("headache_vision") == "yes"
 
 
-def test_unknown_words_are_dropped_with_a_warning(ps, caplog):
+def test_unknown_words_are_dropped_and_said_in_the_debug_log(ps, caplog):
+    """Expected on every turn (the grammars hold words the model lacks), so not a warning."""
     it = next(i for i in items("yesno", "clean") if i["text"] == "yes" and i["voice"] == "flite-rms")
-    with caplog.at_level(logging.WARNING, logger="voice.asr"):
+    with caplog.at_level(logging.DEBUG, logger="voice.asr"):
         r = ps.recognize(pcm_of(it), ["yes", "no", "flibbertigibbetzz yes"])
     assert r.text == "yes"
     assert "flibbertigibbetzz" in caplog.text
