@@ -79,7 +79,8 @@ class AnswerReader:
         self._names = {slot: compile_phrases(p, macros) for slot, p in data.names.items()}
         self._refs = {kind: compile_phrases(p, macros) for kind, p in data.references.items() if p}
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
-        self._minimizer = compile_phrases(data.minimizers, macros)
+        self._minimizer = compile_phrases(data.minimizers.phrases, macros)
+        self._mild_possible = set(data.minimizers.applies_to)
         self._hedge = compile_phrases(data.hedges.phrases, macros)
         self.hedge_sensitive = set(data.hedges.not_an_answer_for)
         self._correction = compile_phrases(data.corrections, macros)
@@ -262,7 +263,7 @@ class AnswerReader:
                 self._put(t, value, specific, broad, others)
                 previous.add(value)
                 if small and value == "yes":
-                    minimized.update(t.slots)
+                    minimized.update(set(t.slots) & self._mild_possible)
         for t in topic:
             self._put(t, "yes", specific, broad, others)
         named = {s for s in specific if s in asked}

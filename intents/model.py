@@ -138,6 +138,11 @@ class SmallAmounts(_Strict):
     no_for: list[str]
 
 
+class Minimizers(_Strict):
+    phrases: list[str]
+    applies_to: list[str]
+
+
 class Hedges(_Strict):
     phrases: list[str]
     not_an_answer_for: list[str]
@@ -162,7 +167,7 @@ class Answering(_Strict):
     names: dict[str, list[str]]
     references: References
     exclusions: list[str]
-    minimizers: list[str]
+    minimizers: Minimizers
     hedges: Hedges
     corrections: list[str]
     descriptions: list[str]
@@ -263,7 +268,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
         for part in ("present", "absent", "negatable", "exclude"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     a = vocab.answering
-    for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers", a.minimizers),
+    for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),
                            ("hedges.phrases", a.hedges.phrases), ("corrections", a.corrections),
                            ("descriptions", a.descriptions),
                            *((f"names.{k}", v) for k, v in a.names.items()),
@@ -294,6 +299,7 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
     _check_slot_ids("vocabulary.yaml", "implies", [s for pair in vocab.implies for s in pair])
     _check_slot_ids("vocabulary.yaml", "small_amounts.no_for", vocab.small_amounts.no_for)
     _check_slot_ids("vocabulary.yaml", "answering.names", vocab.answering.names)
+    _check_slot_ids("vocabulary.yaml", "answering.minimizers.applies_to", vocab.answering.minimizers.applies_to)
     _check_slot_ids("vocabulary.yaml", "answering.hedges.not_an_answer_for", vocab.answering.hedges.not_an_answer_for)
     _check_complete("advice.yaml", "sign_names", advice.sign_names)
     missing_levels = [u.value for u in Urgency if u not in advice.urgency]
