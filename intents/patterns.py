@@ -57,6 +57,7 @@ def normalise(text: str) -> str:
         text = pattern.sub(repl, text)
     # decimals such as 38.5 or 100.4 keep their point; other dots are breaks
     text = re.sub(r"(\d)\.(\d)", r"\1 point \2", text)
+    text = re.sub(r"(\d) ?\+ ?(\d)", r"\1 plus \2", text)  # "26+3": weeks plus days
     text = _BREAK.sub(" . ", text)
     text = text.replace("'", " ").replace("-", " ")
     text = _NON_WORD.sub(" ", text)

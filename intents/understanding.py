@@ -18,6 +18,10 @@ from intents.spelling import SpellingCorrector
 from intents.weeks import find_weeks
 
 Span = tuple[int, int]
+# "not thirteen": a number said only to be taken back
+_TAKEN_BACK = re.compile(r"(?:not|no not|rather than|instead of) (?:about |around )?$")
+# "now I'm 20", "this time I'm 24 weeks": the pregnancy now, not one before
+_NOW = re.compile(r"(?<![a-z])(?:now|this time|this one|currently|today|so)(?![a-z])")
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -174,14 +178,24 @@ class Understander:
         return None
 
     def weeks(self, text: str, expecting_weeks: bool):
-        """Weeks of this pregnancy: not a past one, not someone else's."""
+        """Weeks of this pregnancy: not a past one, not someone else's, not one taken back
+        ("thirteen, no sorry, thirty", "I said thirty, not thirteen")."""
         spelled = digits(text)
+        begin = self._reader.correction_start(spelled) or 0
+        found = []
         for weeks, out_of_range, span in find_weeks(spelled, expecting_weeks):
             context, _ = self._context.of_mention(spelled, *span)
-            if context in ("hypothetical", "historical", "family"):
+            if context in ("hypothetical", "historical", "family") or _TAKEN_BACK.search(spelled[:span[0]]):
                 continue
-            return weeks, out_of_range
-        return None, False
+            found.append((span[0] >= begin, bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]])), span[0],
+                          weeks, out_of_range))
+        if not found:
+            return None, False
+        if expecting_weeks:  # after a correction, then "now I'm 20", then the last said
+            best = max(found, key=lambda f: (f[0], f[1], f[2]))
+        else:
+            best = max(found, key=lambda f: (f[0], f[1], -f[2]))
+        return best[3], best[4]
 
     def answer(self, text: str, taken: list[Span], asking: list[str]):
         """yes / no / unsure, ignoring words that belong to a sign mention."""

@@ -28,9 +28,9 @@ _OWN_CLAUSE_AFTER = re.compile(r"^ ?(?:[.,]|$|(?:now|today|pregnant|along|gone|e
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
 
-def _value(match: re.Match) -> float:
+def _value(match: re.Match, half: float = 0.5) -> float:
     number = float(match.group(1).replace(" point ", "."))
-    return number + (0.5 if "half" in match.group(0) else 0)
+    return number + (half if "half" in match.group(0) else 0)
 
 
 def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, bool, tuple[int, int]]]:
@@ -42,7 +42,7 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
     for m in _PLUS_DAYS.finditer(text):
         candidates.append((m, float(m.group(1))))
     for m in _WEEKS.finditer(text):
-        candidates.append((m, _value(m)))
+        candidates.append((m, _value(m, half=0.0)))  # "34 and a half weeks" is 34 completed weeks
     for m in _WEEK_ORDINAL.finditer(text):
         candidates.append((m, float(m.group(1))))
     for m in _MONTHS.finditer(text):
@@ -62,9 +62,10 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
             continue  # nobody volunteers "2 weeks" of pregnancy; it is how long the pain has lasted
         yield _checked(weeks) + (m.span(),)
     if expecting_weeks and not candidates:
-        numbers = list(_BARE.finditer(text))
-        if len(numbers) == 1:
-            yield _checked(float(numbers[0].group(1).replace(" point ", "."))) + (numbers[0].span(),)
+        # bare numbers answer "how many weeks?"; with several ("thirteen, no sorry, thirty",
+        # "I had my first at 38, now I'm 20") the caller picks by corrections and context
+        for n in _BARE.finditer(text):
+            yield _checked(float(n.group(1).replace(" point ", "."))) + (n.span(),)
 
 
 def _checked(weeks: float) -> tuple[int | None, bool]:

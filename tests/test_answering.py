@@ -98,3 +98,23 @@ def test_a_negated_sign_heard_in_speech_is_still_asked(dialogue):
     heard = dialogue.turn(dialogue.start("t"), "my back hurts and no bleeding", spoken=True)
     typed = dialogue.turn(dialogue.start("t"), "my back hurts and no bleeding")
     assert heard.slots["vaginal_bleeding"] is None and typed.slots["vaginal_bleeding"] == "no"
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("thirteen, no sorry, thirty", 30),
+    ("I said thirty, not thirteen", 30),
+    ("I had my first at 38 weeks, now I'm 20", 20),
+    ("26+3", 26),
+    ("34 and a half weeks", 34),
+])
+def test_weeks_corrected_or_beside_another_number(dialogue, text, weeks):
+    assert answer(dialogue, "weeks", text).weeks == weeks
+
+
+def test_weeks_said_again_after_the_advice_correct_the_advice(dialogue):
+    state = dialogue.turn(dialogue.start("t", 13), "my back hurts and I've been bleeding")
+    while not state.done:
+        state = dialogue.turn(state, "no")
+    assert "miscarriage" in state.last_reply.triage.advice.lower()
+    state = dialogue.turn(state, "sorry, I said thirteen but I meant thirty weeks")
+    assert state.weeks == 30

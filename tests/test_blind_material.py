@@ -34,7 +34,7 @@ def _listed(failures, key):
 
 
 def test_a_sign_said_or_uncertain_is_rarely_read_as_no(answers):
-    assert answers["totals"]["false_no"] <= 3, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["false_no"] <= 2, _listed(answers["failures"], "false_no")
 
 
 def test_a_denied_sign_is_rarely_read_as_yes(answers):
@@ -43,8 +43,8 @@ def test_a_denied_sign_is_rarely_read_as_yes(answers):
 
 def test_most_answers_are_read_exactly(answers):
     t = answers["totals"]
-    assert t["grouped_exact"] >= 322
-    assert t["exact"] >= 611, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 332
+    assert t["exact"] >= 638, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
