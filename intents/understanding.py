@@ -183,19 +183,18 @@ class Understander:
         spelled = digits(text)
         begin = self._reader.correction_start(spelled) or 0
         found = []
-        for weeks, out_of_range, span in find_weeks(spelled, expecting_weeks):
+        for weeks, out_of_range, span, bare in find_weeks(spelled, expecting_weeks):
             context, _ = self._context.of_mention(spelled, *span)
             if context in ("hypothetical", "historical", "family") or _TAKEN_BACK.search(spelled[:span[0]]):
                 continue
-            found.append((span[0] >= begin, bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]])), span[0],
-                          weeks, out_of_range))
+            now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
+            # after a correction first, then "now I'm 20", then "N weeks" over a bare number;
+            # among bare numbers the last said ("thirty... no, thirty one"), else the first
+            found.append(((span[0] >= begin, now, not bare, span[0] if bare else -span[0]), weeks, out_of_range))
         if not found:
             return None, False
-        if expecting_weeks:  # after a correction, then "now I'm 20", then the last said
-            best = max(found, key=lambda f: (f[0], f[1], f[2]))
-        else:
-            best = max(found, key=lambda f: (f[0], f[1], -f[2]))
-        return best[3], best[4]
+        _, weeks, out_of_range = max(found)
+        return weeks, out_of_range
 
     def answer(self, text: str, taken: list[Span], asking: list[str]):
         """yes / no / unsure, ignoring words that belong to a sign mention."""

