@@ -277,15 +277,18 @@ class AnswerReader:
                         values.setdefault(slot, []).append(value)
                         specific.setdefault(slot, [])
         reading.named = set(values)
-        for slot, said in values.items():
-            if slot in minimized and "no" in said:
-                continue  # "out of breath on the stairs, but that's not trouble breathing": ask alone
-            # "yes" may come from any mention; a contradiction without a correction keeps it
-            reading.slots[slot] = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
         general_answer = None
         if general:
             classes = set(general)
             general_answer = "unsure" if "unsure" in classes or {"yes", "no"} <= classes else general[-1]
+        for slot, said in values.items():
+            if slot in minimized and "no" in said:
+                continue  # "out of breath on the stairs, but that's not trouble breathing": ask alone
+            # "yes" may come from any mention; a contradiction without a correction keeps it
+            value = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
+            if value == "no" and general_answer == "unsure":
+                value = "unsure"  # "I don't know, it's not really burning": not a clear no
+            reading.slots[slot] = value
         reading.general = general_answer
         if reading.hedged and general_answer == "yes" and asked <= self.hedge_sensitive:
             general_answer = None  # "sometimes" to "did it come on suddenly and severely?"
