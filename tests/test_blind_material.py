@@ -38,12 +38,12 @@ def test_a_sign_said_or_uncertain_is_rarely_read_as_no(answers):
 
 
 def test_a_denied_sign_is_rarely_read_as_yes(answers):
-    assert answers["totals"]["false_yes"] <= 16, _listed(answers["failures"], "false_yes")
+    assert answers["totals"]["false_yes"] <= 8, _listed(answers["failures"], "false_yes")
 
 
 def test_most_answers_are_read_exactly(answers):
     t = answers["totals"]
-    assert t["grouped_exact"] >= 332
+    assert t["grouped_exact"] >= 335
     assert t["exact"] >= 640, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
@@ -51,4 +51,14 @@ def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 242, result["failures"]
+    assert result["exact"] >= 247, result["failures"]
+
+
+def test_the_second_blind_set_held_out_of_tuning(dialogue):
+    """tests/data/blind2: written after the rules, scored as it came (BENCHMARKS.md)."""
+    answers = blind.score_answers(dialogue, blind.held_out_answers())
+    assert answers["totals"]["false_no"] <= 2, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["exact"] >= 239
+    patients = blind.score_patients(dialogue, blind.held_out_patients())
+    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
+    assert patients["exact"] >= 136
