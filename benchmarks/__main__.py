@@ -1,4 +1,4 @@
-"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,latency,throughput,load,voice,asr]`.
+"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,spoken,latency,throughput,load,voice,asr]`.
 
 Runs the service benchmarks (benchmarks/service_bench.py), the voice turn benchmark (end of
 audio to reply text and reply audio, benchmarks/voice_turn_bench.py) and, when it exists,
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchmarks import report, service_bench
 
-ALL = ("dialogue", "latency", "throughput", "load", "voice", "asr")
+ALL = ("dialogue", "spoken", "latency", "throughput", "load", "voice", "asr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         print("[bench] dialogue …", flush=True)
         results["dialogue"] = dialogue_bench.run()
         report.write_section(Path(args.out), "dialogue-bench", dialogue_bench.markdown(results["dialogue"]))
+    if "spoken" in wanted:
+        from benchmarks import spoken_bench
+
+        print("[bench] spoken length of every reply …", flush=True)
+        results["spoken"] = spoken_bench.run()
+        print("\n".join(spoken_bench.console(results["spoken"])), flush=True)
+        report.write_section(Path(args.out), "spoken-bench", spoken_bench.markdown(results["spoken"]))
     runners = {
         "latency": lambda: service_bench.latency(quick=args.quick),
         "throughput": lambda: service_bench.throughput(quick=args.quick),

@@ -96,10 +96,12 @@ def judge(item: dict, text: str, alternatives: list[str] = ()) -> tuple[bool, bo
 
 def score_items(engine, items: list[dict], root: Path) -> dict:
     from intents.grammar import phrases_for
+    from intents.understanding import understand
     from voice.asr import hear
     from voice.audio import read_wav_file
 
-    acc: dict = defaultdict(lambda: {"n": 0, "right": 0, "empty": 0, "wrong": 0})
+    acc: dict = defaultdict(lambda: {"n": 0, "right": 0, "empty": 0, "wrong": 0, "opposite": 0, "unsure": 0,
+                                     "unsure_right": 0, "unsure_wrong": 0})
     rtf: dict = defaultdict(list)
     latency = []
     for it in items:
@@ -113,6 +115,8 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
         dt = time.perf_counter() - t
         rtf[kind].append(dt / (len(pcm) / 32000))
         right, wrong = judge(it, rec.text, rec.alternatives)
+        opposite = kind == "yesno" and it["label"] in ("yes", "no") and \
+            understand(rec.text, "yes_no", asking_for(it)).answer == {"yes": "no", "no": "yes"}[it["label"]]
         noise = it["noise"] + (f"{it['snr_db']}dB" if it.get("snr_db") else "")
         keys = [f"{kind}|all", f"{kind}|noise={noise}", f"{kind}|voice={it['voice']}"]
         if it.get("phrasing"):
@@ -123,9 +127,15 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
             a["right"] += int(right)
             a["wrong"] += int(bool(wrong) and not right)
             a["empty"] += int(rec.text == "" and not right)
+            a["opposite"] += int(opposite)
+            # not confident: the dialogue reads such an answer back when it would lower the urgency
+            a["unsure"] += int(not rec.confident)
+            a["unsure_right"] += int(not rec.confident and right)
+            a["unsure_wrong"] += int(not rec.confident and bool(wrong) and not right)
         if kind == "yesno" and len(latency) < 60:
             # time from end of audio to text when the audio was streamed in real time
-            s = engine.stream(phrases_for(expecting, asking), expecting=expecting)
+            s = engine.stream(phrases_for(expecting, asking), expecting=expecting,
+                              **({"asking": asking} if getattr(engine, "takes_question", False) else {}))
             for i in range(0, len(pcm), 3200):
                 s.feed(pcm[i:i + 3200])
             t = time.perf_counter()
@@ -154,15 +164,55 @@ def bench_engine(name: str, sets: list[tuple[str, Path]]) -> dict:
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def _one(name: str, sets: list) -> dict:
+# Engines and combinations measured by default. "whisper" is what `auto` runs (Whisper, with
+# PocketSphinx's grammar answer for yes/no readings that decide nothing and the cross-check
+# of unsure ones); "whisper-alone" is Whisper's transcript only.
+COMBINATIONS = {
+    "whisper-alone": "whisper:fallback=never,cross_check=never,second_opinion=0",
+}
+
+
+def make_bench_engine(spec: str):
+    """"pocketsphinx", "vosk", "whisper" or "whisper:beam=5,window=30,..." (WhisperOptions
+    fields): the engine to measure."""
     from voice.asr import make_engine
 
+    spec = COMBINATIONS.get(spec, spec)
+    name, _, opts = spec.partition(":")
+    if name != "whisper" or not opts:
+        return make_engine(name)
+    from dataclasses import fields
+
+    from voice.asr.select import _pocketsphinx
+    from voice.asr.whisper_engine import WhisperEngine, WhisperOptions
+
+    types = {f.name: f.type for f in fields(WhisperOptions)}
+    kw: dict = {}
+    threads = 0
+    for item in opts.split(","):
+        k, _, v = item.partition("=")
+        if k == "threads":
+            threads = int(v)
+        elif types[k] in ("bool", bool):
+            kw[k] = v.lower() in ("1", "true", "yes")
+        elif types[k] in ("int", int):
+            kw[k] = int(v)
+        elif types[k] in ("float", float):
+            kw[k] = float(v)
+        else:
+            kw[k] = v
+    return WhisperEngine(threads=threads, options=WhisperOptions(**kw), grammar_factory=_pocketsphinx)
+
+
+def _one(name: str, sets: list) -> dict:
     rss0 = _rss_mb()
     t = time.perf_counter()
-    os.environ["BACKPAIN_ASR"] = name
-    engine = make_engine(name)
+    engine = make_bench_engine(name)
+    grammar = getattr(engine, "grammar", None)  # Whisper's fallback engine: loaded now, not in a measured turn
     load = time.perf_counter() - t
     result = {"engine": name, "model": engine.model, "load_seconds": round(load, 2)}
+    if grammar is not None:
+        result["model"] += f" + {grammar.name} for yes/no"
     lang = getattr(engine, "language", None)
     for label, root in sets:
         root = Path(root)
@@ -176,6 +226,78 @@ def _one(name: str, sets: list) -> dict:
     return result
 
 
+# Whisper's decoding choices, each measured on the clean yes/no fixtures (accuracy, answers
+# heard as the opposite, time per answer) and the opening fixtures (every sign found, wrong
+# signs): what BENCHMARKS.md shows next to the kept settings.
+CHOICES = [
+    ("kept: window 10 s, escalating to 30 s when unsure; beam 1 (openings 5, with alternatives)", "whisper-alone"),
+    ("window 10 s, no escalation", "whisper:fallback=never,cross_check=never,second_opinion=0,escalate=0"),
+    ("window 15 s, no escalation", "whisper:fallback=never,cross_check=never,second_opinion=0,escalate=0,window=15"),
+    ("window 30 s (Whisper's own)", "whisper:fallback=never,cross_check=never,second_opinion=0,window=30"),
+    ("beam 5 for answers", "whisper:fallback=never,cross_check=never,second_opinion=0,beam=5"),
+    ("1 CPU thread", "whisper:fallback=never,cross_check=never,second_opinion=0,threads=1"),
+    ("no prompt", "whisper:fallback=never,cross_check=never,second_opinion=0,prompts=0"),
+    ("asked signs as hotwords", "whisper:fallback=never,cross_check=never,second_opinion=0,hotwords=1"),
+    ("openings: best reading only (beam 1)", "whisper:fallback=never,cross_check=never,second_opinion=0,"
+                                             "free_beam=1,alternatives=0"),
+    ("openings: the question as the prompt", "whisper:fallback=never,cross_check=never,second_opinion=0,"
+                                             "opening=question"),
+    ("openings: a symptom list as the prompt", "whisper:fallback=never,cross_check=never,second_opinion=0,"
+                                               "opening=symptoms"),
+]
+
+
+def whisper_choices() -> list[dict]:
+    """Each of CHOICES in its own process (clean RSS, no shared warm-up)."""
+    out = []
+    for label, spec in CHOICES:
+        code = ("import json,sys; sys.path.insert(0,%r)\n"
+                "from benchmarks.asr_bench import _choice\n"
+                "print(json.dumps(_choice(%r)))\n" % (str(ROOT), spec))
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        row = json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else \
+            {"error": (r.stderr.strip().splitlines() or ["failed"])[-1]}
+        out.append({"choice": label, "spec": spec, **row})
+    return out
+
+
+def _choice(spec: str) -> dict:
+    import statistics
+
+    from intents.grammar import phrases_for
+    from intents.understanding import understand, with_signs_from
+    from voice.audio import read_wav_file
+
+    engine = make_bench_engine(spec)
+    man = json.loads((FIXTURES / "manifest.json").read_text())["items"]
+    yn = [i for i in man if i["kind"] == "yesno" and i["noise"] == "clean"]
+    right = opposite = 0
+    times = []
+    for it in yn:
+        asking = asking_for(it)
+        pcm = read_wav_file(FIXTURES / it["file"])
+        t = time.perf_counter()
+        rec = engine.recognize(pcm, phrases_for("yes_no", asking), expecting="yes_no", asking=asking)
+        times.append(time.perf_counter() - t)
+        got = understand(rec.text, "yes_no", asking).answer
+        right += got == it["label"]
+        opposite += got == {"yes": "no", "no": "yes"}.get(it["label"])
+    op = [i for i in man if i["kind"] == "opening"]
+    found = wrong = 0
+    for it in op:
+        rec = engine.recognize(read_wav_file(FIXTURES / it["file"]), None, expecting="free_text", asking=[])
+        signs = with_signs_from(understand(rec.text, "free_text"),
+                                [understand(a, "free_text") for a in rec.alternatives]).signs
+        got = {k for k, v in signs.items() if v == "yes"}
+        want = set(it["slots"])
+        found += (want <= got) if want else not got
+        wrong += bool(got - want)
+    times.sort()
+    return {"yesno_right": right, "yesno_n": len(yn), "yesno_opposite": opposite,
+            "yesno_ms_median": round(1000 * statistics.median(times)), "yesno_ms_p90": round(1000 * times[int(0.9 * len(times))]),
+            "opening_right": found, "opening_n": len(op), "opening_wrong_signs": wrong}
+
+
 def _make(flag: str, d: Path) -> None:
     if not (d / "manifest.json").exists():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "make_audio_fixtures.py"), flag, str(d)],
@@ -183,7 +305,7 @@ def _make(flag: str, d: Path) -> None:
 
 
 def run(heldout: str | None = None, engines: list[str] | None = None, dev: str | None = None,
-        quick: bool = False, unseen: str | None = None) -> dict:
+        quick: bool = False, unseen: str | None = None, only_sets: list[str] | None = None) -> dict:
     from voice.asr.domain_lm import cache_dir
     from voice.asr.select import available_engines
 
@@ -199,11 +321,19 @@ def run(heldout: str | None = None, engines: list[str] | None = None, dev: str |
         d = Path(unseen) if unseen else cache_dir() / "unseen-audio"
         _make("--unseen", d)
         sets.append(("unseen", d))
+    if only_sets:
+        sets = [(k, p) for k, p in sets if k in only_sets]
     if engines is None:
+        rows = available_engines()
         engines = ["pocketsphinx"]
-        if any(r["engine"] == "vosk" and r["usable"] and r["language"] == "en" for r in available_engines()):
+        if any(r["engine"] == "whisper" and r["usable"] for r in rows):
+            engines += ["whisper-alone", "whisper"]
+        if any(r["engine"] == "vosk" and r["usable"] and r["language"] == "en" for r in rows):
             engines.append("vosk")
-    return {"machine": {"cpus": os.cpu_count()}, "engines": [bench_engine(e, sets) for e in engines]}
+    res = {"machine": {"cpus": os.cpu_count()}, "engines": [bench_engine(e, sets) for e in engines]}
+    if not quick and any(e.startswith("whisper") for e in engines):
+        res["whisper_choices"] = whisper_choices()
+    return res
 
 
 KINDS = ("yesno", "weeks", "opening", "command", "oog")
@@ -228,12 +358,19 @@ def _measured(res: dict, lines: list[str]):
 
 def markdown(res: dict) -> str:
     lines: list[str] = []
+    lines += ["Engines and combinations: `pocketsphinx` (grammars per question, domain language model for the "
+              "opening); `whisper-alone` (Whisper tiny.en's transcript, the pending question as its prompt); "
+              "`whisper` (what `auto` runs: Whisper, plus PocketSphinx's grammar answer for yes/no readings "
+              "Whisper leaves undecided, its check of readings Whisper is unsure of, and its readings of the "
+              "opening searched for signs too). *wrong* for openings = sentences in which a sign was found "
+              "that was not said (over-triage); *heard as the opposite* = a yes heard as no or a no as yes.", ""]
     for e in _measured(res, lines):
         lines += [f"### {e['engine']}", "",
                   f"Model {e['model']}; loaded in {e['load_seconds']} s; RSS {e['rss_mb']} MB.", ""]
         sets = [k for k in SETS if isinstance(e.get(k), dict) and "accuracy" in e[k]]
-        lines += ["| set | kind | all | clean | kitchen 20 dB | kitchen 10 dB | wrong | empty | RTF mean (max) |",
-                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += ["| set | kind | all | clean | kitchen 20 dB | kitchen 10 dB | wrong | heard as the opposite "
+                  "| empty | passed on as not sure (of them right / wrong) | RTF mean (max) |",
+                  "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for s in sets:
             acc, rtf = e[s]["accuracy"], e[s]["rtf"]
             for kind in KINDS:
@@ -243,8 +380,11 @@ def markdown(res: dict) -> str:
                 r = rtf.get(kind, {})
                 cells = " | ".join(_share(acc.get(f"{kind}|{key}"))
                                    for key in ("all", "noise=clean", "noise=kitchen20dB", "noise=kitchen10dB"))
+                opposite = a.get("opposite", "") if kind == "yesno" else "–"
+                unsure = f"{a['unsure']} ({a['unsure_right']} / {a['unsure_wrong']})" if "unsure" in a else ""
                 lines.append(f"| {s} | {WHAT[kind]} | {cells} | "
-                             f"{a['wrong']} | {a['empty']} | {r.get('mean', '')} ({r.get('max', '')}) |")
+                             f"{a['wrong']} | {opposite} | {a['empty']} | {unsure} | "
+                             f"{r.get('mean', '')} ({r.get('max', '')}) |")
         lines.append("")
         for s in sets:
             acc = e[s]["accuracy"]
@@ -260,6 +400,22 @@ def markdown(res: dict) -> str:
         for s in sets:
             lines.append(f"{s}: end of streamed audio to text, median {e[s]['end_of_audio_to_text_ms_median']} ms "
                          f"(yes/no).")
+        lines.append("")
+    if res.get("whisper_choices"):
+        lines += ["### Whisper's decoding choices", "",
+                  "Whisper alone (no second engine), one choice changed at a time, on the fixtures: clean yes/no "
+                  "answers (time per answer on this machine, 2 cores shared) and opening sentences (every sign "
+                  "found; *wrong signs* = sentences with a sign that was not said).", "",
+                  "| choice | yes/no right | heard as the opposite | ms per answer, median / p90 "
+                  "| openings, every sign found | openings with a wrong sign |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for c in res["whisper_choices"]:
+            if "error" in c:
+                lines.append(f"| {c['choice']} | error: {c['error']} | | | | |")
+                continue
+            lines.append(f"| {c['choice']} | {c['yesno_right']}/{c['yesno_n']} | {c['yesno_opposite']} | "
+                         f"{c['yesno_ms_median']} / {c['yesno_ms_p90']} | {c['opening_right']}/{c['opening_n']} | "
+                         f"{c['opening_wrong_signs']} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -286,11 +442,17 @@ def main(argv=None) -> int:
     ap.add_argument("--dev", help="directory for the tuning set (made if missing)")
     ap.add_argument("--unseen", help="directory for held-out voices saying blind-written phrasings (made if missing)")
     ap.add_argument("--quick", action="store_true", help="fixtures only (unless --heldout is given)")
-    ap.add_argument("--engine", action="append", choices=["pocketsphinx", "vosk"])
+    ap.add_argument("--engine", action="append",
+                    help="pocketsphinx, vosk, whisper, whisper-alone, or whisper:OPTION=VALUE,... (WhisperOptions)")
+    ap.add_argument("--sets", help="comma-separated subset of fixtures,dev,heldout,unseen to score")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--choices-only", action="store_true", help="only Whisper's decoding choices (fixtures)")
     ap.add_argument("--markdown", action="store_true")
     a = ap.parse_args(argv)
-    res = run(a.heldout, a.engine, a.dev, a.quick, a.unseen)
+    if a.choices_only:
+        res = {"machine": {"cpus": os.cpu_count()}, "engines": [], "whisper_choices": whisper_choices()}
+    else:
+        res = run(a.heldout, a.engine, a.dev, a.quick, a.unseen, a.sets.split(",") if a.sets else None)
     print(json.dumps(res, indent=1) if a.json else markdown(res) if a.markdown else summary(res))
     return 0
 

@@ -72,6 +72,8 @@ def usable_engines() -> tuple[list[dict], list[dict]]:
         env = {"BACKPAIN_ASR": row["engine"]}
         if row["engine"] == "vosk":
             env["BACKPAIN_VOSK_MODEL"] = row["model"]
+        if row["engine"] == "whisper" and row.get("hash_check") != "ok":  # not the packaged model
+            env["BACKPAIN_WHISPER_MODEL"] = row["model"]
         measured.append({"engine": row["engine"], "model": row["model"], "env": env})
     return measured, skipped
 
@@ -178,6 +180,24 @@ def synthesize_in_process(refs: dict[str, dict], reps: int) -> None:
 # --- the benchmark --------------------------------------------------------------------------
 
 
+def server_rss(pid: int) -> dict:
+    """RSS in MB of the server process, and of it with its worker processes (recogniser
+    workers are its children)."""
+    from benchmarks.server import rss_mb
+
+    def children(p: int) -> list[int]:
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                kids = [int(c) for c in f.read().split()]
+        except OSError:
+            return []
+        return kids + [g for k in kids for g in children(k)]
+
+    own = rss_mb(pid) or 0.0
+    return {"rss_server_mb": round(own, 1),
+            "rss_total_mb": round(own + sum(rss_mb(c) or 0.0 for c in children(pid)), 1)}
+
+
 def _median_p90(values: list[float]) -> dict:
     xs = sorted(values)
     return {"median": percentile(xs, 50), "p90": percentile(xs, 90)}
@@ -208,12 +228,13 @@ def run(quick: bool = False, n: int | None = None) -> dict:
             client = SyncClient(server.host, server.port, timeout=120)
             try:
                 turns = audio_turns(client, fixtures)
+                memory = server_rss(server.proc.pid)  # after the turns: the model and workers in use
                 if not refs:
                     refs = reference_texts(client, reps)
             finally:
                 client.close()
         result["engines"].append({"engine": engine["engine"], "model": engine["model"], "turns": turns,
-                                  **summarise(turns)})
+                                  **memory, **summarise(turns)})
     if refs:
         synthesize_in_process(refs, reps)  # with the server stopped: nothing else competing
     result["tts"] = refs
@@ -242,16 +263,17 @@ def markdown(r: dict, machine: dict) -> str:
              "(2 cores; other work on the machine inflates these times).", "",
              "| recogniser | end of audio → reply text, median / p90 ms | reply text → reply audio, median / p90 ms "
              "| end of audio → reply audio, median / p90 ms | TTS real-time factor, median / p90 "
-             "| reply speech, median s | transcripts word for word | replies that were the advice |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| reply speech, median s | transcripts word for word | replies that were the advice "
+             "| server RSS MB (with its workers) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for e in r["engines"]:
         a, b, c, rtf = e["audio_to_text"], e["text_to_audio"], e["audio_to_audio"], e["tts_rtf"]
         lines.append(f"| {e['engine']} | {a['median_ms']:.0f} / {a['p90_ms']:.0f} | {b['median_ms']:.0f} / "
                      f"{b['p90_ms']:.0f} | {c['median_ms']:.0f} / {c['p90_ms']:.0f} | {rtf['median']:.3f} / "
                      f"{rtf['p90']:.3f} | {e['spoken_s']:.1f} | {e['word_for_word']}/{len(e['turns'])} | "
-                     f"{e['advice_replies']} |")
+                     f"{e['advice_replies']} | {e.get('rss_server_mb', '?')} ({e.get('rss_total_mb', '?')}) |")
     for s in r["skipped"]:
-        lines.append(f"| {s['engine']} (`{_model_name(s['model'])}`) | not measured: {s['why']} | | | | | | |")
+        lines.append(f"| {s['engine']} (`{_model_name(s['model'])}`) | not measured: {s['why']} | | | | | | | |")
     if r["tts"]:
         lines += ["", f"Speech synthesis of the same texts by the server (`GET /speech`) and in this process "
                   f"(`voice.tts.synthesize`), median of {r['reps']}:", "",

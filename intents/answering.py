@@ -25,6 +25,7 @@ Span = tuple[int, int]
 _DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
 # words that leave a part a bare naming of signs: "any bleeding or fluid?"
 _FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
+                     r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
                      r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this)(?![a-z])")
 # a sign phrase that says something happened or is so, not only its name
 _STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
@@ -84,6 +85,7 @@ class AnswerReader:
         self._hedge = compile_phrases(data.hedges.phrases, macros)
         self.hedge_sensitive = set(data.hedges.not_an_answer_for)
         self._correction = compile_phrases(data.corrections, macros)
+        self._retraction = context.retraction  # "..., but not now", "..., I don't have that"
 
     # --- parts of an answer ------------------------------------------------------------
 
@@ -159,6 +161,11 @@ class AnswerReader:
         if t.value is not None:
             return t.value
         if t.mention is not None:
+            # past, family and what-if reach across the parts of an answer ("my friend said
+            # hers got worse and worse"); negation and doubt stay inside the part
+            wide, _ = self._context.of_mention(text, t.span[0], t.span[1])
+            if wide in ("hypothetical", "historical", "family"):
+                return "skip"
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
             value = self._value_of(t.mention.kind, context, t.mention.words)
             if value == "yes" and context == "present" and self._bare(t.mention.slot, t.mention.words):
@@ -211,12 +218,19 @@ class AnswerReader:
         others: list[str] = []
         topic: list[_Target] = []  # named signs waiting for the answer in the next part
         previous: set[str] = set()  # the values the part before gave to the signs it named
+        said_before: list[_Target] = []  # the signs the part before named
+        retracted: set[str] = set()
         for part in self._parts(text, begin, [t.span for t in targets]):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
             chunk = text[part[0]:part[1]]
             if not inside:
                 if any(part[0] <= o[0] < part[1] for o in others_said):
                     continue  # "I've had some bleeding": its words are about that sign
+                if said_before and self._retraction is not None and self._retraction.match(chunk.lstrip(" ,.")):
+                    for t in said_before:  # "I had trouble peeing after my first, but not now"
+                        retracted.update(t.slots)
+                    said_before, previous = [], set()
+                    continue
                 words = self._answer_in(chunk, [], asking)
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
@@ -247,6 +261,7 @@ class AnswerReader:
                 continue
             small = bool(self._minimizer.search(text, part[0], part[1]))
             previous = set()
+            said_before = list(inside)
             for i, t in enumerate(inside):
                 # the answer words next to a sign are its own: "bleeding yes the rest no"
                 after_end = inside[i + 1].span[0] if i + 1 < len(inside) else part[1]
@@ -286,6 +301,8 @@ class AnswerReader:
                 continue  # "out of breath on the stairs, but that's not trouble breathing": ask alone
             # "yes" may come from any mention; a contradiction without a correction keeps it
             value = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
+            if slot in retracted:
+                value = "no"
             if value == "no" and general_answer == "unsure":
                 value = "unsure"  # "I don't know, it's not really burning": not a clear no
             reading.slots[slot] = value

@@ -47,6 +47,9 @@ class ContextRules:
         """descriptions: words that look negated but describe a sign ("it never stops"):
         never a negation cue."""
         self._termination = compile_phrases(cues.terminations + ["\\."])
+        # a clause that takes back the one before it (negated.anaphoric)
+        self.retraction = (re.compile("|".join(f"(?:{p})" for p in cues.negated.anaphoric))
+                           if cues.negated.anaphoric else None)
         self._kinds: list[tuple[Context, _Cues]] = [
             ("hypothetical", _Cues.of(cues.hypothetical)),
             ("historical", _Cues.of(cues.historical)),

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import RED_FLAG_SLOTS, DialogueState, Reply, Triage, Understanding, Urgency
-from intents.advice import render
-from intents.model import InteractionModel, Question, Wording, load
+from intents.advice import PART_KEYS, AdviceText, by_level, compose
+from intents.model import DEFAULT_LOCALE, InteractionModel, Question, Wording, load
+from intents.remarks import Remarks
 from intents.triage import assess
 from intents.understanding import Understander, default_understander, with_signs_from
 
@@ -36,12 +37,16 @@ class Dialogue:
     def __init__(
         self,
         model: InteractionModel | None = None,
-        emergency_number: str = "911",
+        emergency_number: str | None = None,
         understander: Understander | None = None,
+        locale: str = DEFAULT_LOCALE,
     ):
-        self.model = model or load()
-        self.emergency_number = emergency_number
+        """`locale`: whose words (intents/data/locales/); `emergency_number`: None for the
+        locale's own (911 in en-US, 999 in en-GB)."""
+        self.model = model or load(locale)
+        self.emergency_number = emergency_number or self.model.advice.emergency_number
         self.understand = understander or default_understander()
+        self._remarks = Remarks(self.model.vocabulary)
         self._q = self.model.questions
 
     # --- public --------------------------------------------------------------------
@@ -56,7 +61,17 @@ class Dialogue:
         """One user turn. `alternatives`: other likely transcripts of the same speech (from a
         recogniser, free speech only); a red-flag sign named in any of them counts too."""
         state = state.model_copy(deep=True)
+        if state.confirm is not None:
+            return self._confirmed(state, text, spoken, confident)
+        before = state.model_copy(deep=True)
+        after = self._turn(state, text, alternatives, spoken)
+        if spoken and not confident and self._lowers(before, after):
+            return self._read_back(before, text, after)
+        return after
+
+    def _turn(self, state: DialogueState, text: str, alternatives: list[str] | None, spoken: bool) -> DialogueState:
         state.turns += 1
+        state._words = text
         expecting = state.last_reply.expecting if state.last_reply else None
         u = self.understand(text, expecting, state.pending_slots)
         if alternatives and expecting == "free_text":
@@ -67,11 +82,70 @@ class Dialogue:
             return self._command(state, u.command)
         return self._answer(state, u, text, spoken)
 
+    # --- rule 11: read back what was heard unsurely, when it would lower the advice --------
+
+    def _lowers(self, before: DialogueState, after: DialogueState) -> bool:
+        """The turn rules a sign out, or gives weeks that a mishearing could put on the
+        other side of a boundary (13 / 30, 14 / 40: miscarriage or preterm advice, the
+        movement question)."""
+        if any(after.slots.get(s) == "no" and before.slots.get(s) != "no" for s in after.slots):
+            return True
+        if after.weeks is not None and after.weeks != before.weeks:
+            return self._near_boundary(after.weeks)
+        return False
+
+    def _near_boundary(self, weeks: int) -> bool:
+        heard_as = {weeks - 2, weeks - 1, weeks + 1, weeks + 2}
+        if 13 <= weeks <= 19:
+            heard_as.add((weeks - 10) * 10)  # "fourteen" / "forty"
+        if weeks % 10 == 0 and 30 <= weeks <= 40:
+            heard_as.add(weeks // 10 + 10)
+        return any(min(weeks, h) < b <= max(weeks, h) for h in heard_as for b in self._boundaries)
+
+    @property
+    def _boundaries(self) -> set[int]:
+        found = {q.from_weeks for q in self._q.questions if q.from_weeks}
+        for c in self.model.rules.conditions:
+            found |= {w for w in (c.weeks_from, c.weeks_below) if w}
+        return found
+
+    def _read_back(self, before: DialogueState, text: str, after: DialogueState) -> DialogueState:
+        phrases = self._q.phrases
+        state = before
+        state.turns += 1
+        state.confirm, state.confirm_reply = text, before.last_reply
+        if after.weeks is not None and after.weeks != before.weeks:
+            say = phrases["read_back_weeks"].replace("{weeks}", str(after.weeks))
+        else:
+            say = phrases["read_back"].replace("{heard}", text.strip())
+        reply = before.last_reply.model_copy(deep=True)
+        reply.say, reply.expecting, reply.transcript = self._text(say), "yes_no", None
+        state.last_reply = reply
+        return state
+
+    def _confirmed(self, state: DialogueState, text: str, spoken: bool, confident: bool) -> DialogueState:
+        """The answer to a read-back: yes, what was heard counts; no, the question again."""
+        heard, state.last_reply = state.confirm, state.confirm_reply
+        state.confirm, state.confirm_reply = None, None
+        state.turns -= 1  # the read-back and its answer are one turn of the conversation
+        u = self.understand(text, "yes_no", ["read_back"])
+        if u.answer == "yes" and not u.signs:
+            return self._turn(state, heard, None, spoken)
+        if u.answer == "no" and not u.signs and not u.weeks:
+            state.turns += 1
+            ask = self._pending_ask(state) if state.pending else None
+            if ask is None:
+                state.last_reply.say = self._text(self._q.phrases["read_back_wrong"])
+                return state
+            return self._ask(state, ask, [self._q.phrases["read_back_wrong"]], plain=True)
+        return self.turn(state, text, None, spoken, confident)  # said something else: an answer again
+
     def asking(self, state: DialogueState, question_id: str) -> DialogueState:
         """`state` with one question pending: a question id of questions.yaml, a slot id
         (its single question), "weeks" or "open". For tests and benchmarks that judge the
         answer to one question as the dialogue reads it."""
         state = state.model_copy(deep=True)
+        state._words = ""
         if question_id == OPEN:
             ask = self._open_ask()
         elif question_id == WEEKS:
@@ -205,6 +279,7 @@ class Dialogue:
 
     def _after_done(self, state: DialogueState, u: Understanding, spoken: bool = False) -> DialogueState:
         phrases = self._q.phrases
+        words = state._words
         if u.command == "start_over":
             return self._command(state, "start_over")
         before = assess(self.model.rules, state.slots, state.weeks)
@@ -222,11 +297,48 @@ class Dialogue:
                 return self._next(state, said)
             return self._finish(state, said)  # rule 6 holds after the advice too
         reply = state.last_reply.model_copy(deep=True)
-        advice = reply.triage.advice if reply.triage else ""
-        reply.say = advice + " " + self._text(phrases["finished_offer"])
+        reply.say = self._text(self._after_reply(state, u, words, after))
         reply.transcript = None
         state.last_reply = reply
         return state
+
+    def _after_reply(self, state: DialogueState, u: Understanding, words: str, result) -> str:
+        """What to say after the advice when it stays the same: short, never the whole
+        advice again. "repeat" says the spoken advice, "more" the next part of the rest."""
+        advice = self.model.advice
+        spoken = compose(advice, result, self.emergency_number, stopped=state.stopped)
+        remark = self._remarks.after_advice(words)
+        if u.command == "repeat":
+            return spoken.spoken
+        if u.command == "clarify" or remark == "more":
+            return self._more(state, spoken)
+        if remark in advice.answers:
+            return by_level(advice.answers[remark], result.urgency)
+        feeling = self._remarks.feeling(words)
+        if feeling:  # the kind words, then the one thing to do
+            return self._q.feelings[feeling] + " " + spoken.headline
+        if remark == "goodbye" or u.command == "stop":
+            return advice.after.goodbye
+        if remark == "thanks":
+            return advice.after.thanks
+        return advice.after.other
+
+    def _more(self, state: DialogueState, spoken: AdviceText) -> str:
+        """The next part of the advice after the one last spoken (found by its heading)."""
+        more = self.model.advice.more
+        heading = {key: getattr(more, key) for key in PART_KEYS}
+        last = state.last_reply.say if state.last_reply else ""
+        keys = [key for key, _ in spoken.parts]
+        done = [i for i, key in enumerate(keys) if last.startswith(heading[key])]
+        nxt = done[0] + 1 if done else (len(keys) if last == self._text(more.all_said) else 0)
+        if nxt >= len(spoken.parts):
+            return more.all_said
+        key, text = spoken.parts[nxt]
+        if nxt + 1 < len(spoken.parts):
+            follow = more.offer.format(next=heading[keys[nxt + 1]].rstrip(":").lower())
+        else:
+            follow = more.all_said
+        return f"{heading[key]} {text} {follow}"
 
     # --- slots ---------------------------------------------------------------------
 
@@ -308,6 +420,20 @@ class Dialogue:
 
     # --- replies -------------------------------------------------------------------
 
+    def _kind_words(self, state: DialogueState) -> str:
+        """One short kind sentence when the turn's words carry fear, pain or panic."""
+        feeling = self._remarks.feeling(state._words)
+        return self._q.feelings.get(feeling, "") if feeling else ""
+
+    def _worded(self, ask: Ask, weeks: int | None, plain: bool) -> str:
+        """The question in the words for the stage of pregnancy (no waters at 9 weeks)."""
+        wording = ask.wording
+        if ask.pending not in (OPEN, WEEKS) and not ask.pending.startswith(SINGLE):
+            stages = self.model.question(ask.pending).stages
+            wording = Wording(say=wording.say, plain=wording.plain, stages=stages)
+        words = wording.at(weeks)
+        return words.plain if plain else words.say
+
     def _text(self, text: str) -> str:
         return " ".join(text.replace("{emergency_number}", self.emergency_number).split())
 
@@ -317,10 +443,11 @@ class Dialogue:
         return view
 
     def _ask(self, state: DialogueState, ask: Ask, said: list[str], plain: bool = False) -> DialogueState:
-        question = ask.wording.plain if plain else ask.wording.say
+        question = self._worded(ask, state.weeks, plain)
+        kind = self._kind_words(state)
         state.pending, state.pending_slots = ask.pending, list(ask.slots)
         state.last_question = question
-        text = " ".join(self._text(p) for p in said + [question] if p)
+        text = " ".join(self._text(p) for p in [kind] + said + [question] if p)
         state.last_reply = Reply(
             session_id=state.session_id,
             say=text,
@@ -333,10 +460,13 @@ class Dialogue:
 
     def _finish(self, state: DialogueState, said: list[str]) -> DialogueState:
         result = assess(self.model.rules, state.slots, state.weeks)
-        advice = render(self.model.advice, result, self.emergency_number, stopped=state.stopped)
+        words = compose(self.model.advice, result, self.emergency_number, stopped=state.stopped)
+        advice = words.full  # the screen and the audit; the ear gets the short form
+        # emergency advice comes first (rule 6): no kind words before "call now"
+        kind = "" if result.urgency is Urgency.emergency else self._kind_words(state)
         state.done = True
         state.pending, state.pending_slots = None, []
-        text = " ".join(self._text(p) for p in said + [advice] if p)
+        text = " ".join(self._text(p) for p in [kind] + said + [words.spoken] if p)
         state.last_reply = Reply(
             session_id=state.session_id,
             say=text,

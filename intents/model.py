@@ -19,6 +19,24 @@ from models import RED_FLAG_SLOTS, Urgency
 from intents.patterns import compile_phrases
 
 DATA_FILES = ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml")
+# The base files hold the en-US words; another locale's folder under data/locales/ holds
+# only what it words differently (questions.yaml, advice.yaml), merged over the base.
+DEFAULT_LOCALE = "en-US"
+LOCALE_FILES = ("questions.yaml", "advice.yaml")
+# Stages of pregnancy that wording can depend on (triage.md rule 4 and the 24-week
+# movement question): a stage, or a group of stages. The most specific one given wins.
+STAGES = ("under_14", "14_to_19", "20_to_36", "37_plus", "unknown", "under_20", "from_20")
+
+
+def stage_keys(weeks: int | None) -> tuple[str, ...]:
+    """The stage names that apply at `weeks`, most specific first."""
+    if weeks is None:
+        return ("unknown",)
+    if weeks < 14:
+        return ("under_14", "under_20")
+    if weeks < 20:
+        return ("14_to_19", "under_20")
+    return ("20_to_36" if weeks < 37 else "37_plus", "from_20")
 
 
 class InteractionModelError(RuntimeError):
@@ -49,9 +67,33 @@ class SlotRules(_Strict):
 # --- questions.yaml -----------------------------------------------------------------
 
 
+def _check_stages(where: str, stages) -> None:
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        raise ValueError(f"{where}: unknown stage(s) {unknown}; stages are {list(STAGES)}")
+
+
+class StageWording(_Strict):
+    say: str
+    plain: str
+
+
 class Wording(_Strict):
     say: str
     plain: str
+    # other words at some stages of pregnancy: no "waters" question at 9 weeks
+    stages: dict[str, StageWording] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_stages(self) -> "Wording":
+        _check_stages("stages", self.stages)
+        return self
+
+    def at(self, weeks: int | None) -> "StageWording":
+        for key in stage_keys(weeks):
+            if key in self.stages:
+                return self.stages[key]
+        return StageWording(say=self.say, plain=self.plain)
 
 
 class Question(_Strict):
@@ -65,6 +107,7 @@ class Question(_Strict):
     # the slots in the order the wording names them, when it differs from `slots`
     # (`slots` is the order of the follow-ups): "the first one" is the first named
     order: list[str] = Field(default_factory=list)
+    stages: dict[str, StageWording] = Field(default_factory=dict)  # as Wording.stages
 
     @property
     def named_order(self) -> list[str]:
@@ -78,6 +121,7 @@ class Question(_Strict):
             raise ValueError(f"grouped question {self.id!r} needs both 'say' and 'plain'")
         if self.order and sorted(self.order) != sorted(self.slots):
             raise ValueError(f"question {self.id!r}: 'order' must list exactly its slots")
+        _check_stages(f"question {self.id!r}", self.stages)
         return self
 
 
@@ -88,6 +132,8 @@ class Questions(_Strict):
     questions: list[Question]
     slot_questions: dict[str, Wording]
     phrases: dict[str, str]
+    # one short kind sentence for a feeling heard (vocabulary.yaml `feelings`)
+    feelings: dict[str, str] = Field(default_factory=dict)
 
 
 # --- vocabulary.yaml ----------------------------------------------------------------
@@ -173,6 +219,15 @@ class Answering(_Strict):
     descriptions: list[str]
 
 
+class AfterAdvice(_Strict):
+    """What people say after the advice, besides corrections and commands."""
+
+    thanks: list[str]
+    goodbye: list[str]
+    more: list[str]
+    questions: dict[str, list[str]]  # question id -> patterns; the answers are in advice.yaml
+
+
 class Vocabulary(_Strict):
     macros: dict[str, str]
     answers: dict[Literal["yes", "no", "unsure"], list[str]]
@@ -183,22 +238,87 @@ class Vocabulary(_Strict):
     signs: dict[str, SignPatterns]
     implies: list[tuple[str, str]]
     answering: Answering
+    after_advice: AfterAdvice
+    feelings: dict[str, list[str]]  # feeling -> patterns; the kind words are in questions.yaml
 
 
 # --- advice.yaml --------------------------------------------------------------------
 
 
+class SafetySign(_Strict):
+    say: str
+    slots: list[str]  # the sign is left out of the safety net when one of these was found
+
+
+class SafetyNet(_Strict):
+    call_if: str  # "{signs}": the signs not already found
+    signs: list[SafetySign]
+    worse: str  # appended unless the pain is already getting worse
+    in_emergency: str
+    urgent: str  # for urgent and emergency advice, which already say to call now
+    closing: str
+
+
+class MoreParts(_Strict):
+    """Headings of the parts "more" speaks one at a time, in this order."""
+
+    now: str
+    why: str
+    self_care: str
+    self_care_more: str  # the heading of the second part of self-care
+    when_to_call: str
+    offer: str  # "{next}": the heading of the next part, lower-cased
+    all_said: str
+
+
+class AfterReplies(_Strict):
+    thanks: str
+    goodbye: str
+    other: str
+    repeat_offer: str
+
+
+Staged = str | dict[str, str]  # one text, or texts per stage of pregnancy ("default" for the rest)
+ByLevel = str | dict[str, str]  # one text, or texts per urgency level ("default" for the rest)
+
+
 class Advice(_Strict):
-    urgency: dict[Urgency, str]
+    emergency_number: str
+    urgency: dict[Urgency, str]  # the first sentence: how urgent, and the one action
+    urgency_by_stage: dict[Urgency, dict[str, str]] = Field(default_factory=dict)
+    stopped_headline: str  # stopped with nothing found: not "no warning signs"
+    now: dict[Urgency, Staged]
     found_intro: str
     uncertain: str
     stopped: str
     sign_names: dict[str, str]
-    conditions: dict[str, str]
+    conditions: dict[str, Staged]
     while_waiting: str
-    self_care: str
+    self_care: list[str]  # each one part of "more"
+    self_care_short: str
     causes: str
-    safety_net: str
+    safety_net: SafetyNet
+    spoken_offer: str
+    more: MoreParts
+    after: AfterReplies
+    answers: dict[str, ByLevel]
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Advice":
+        for level, texts in self.urgency_by_stage.items():
+            _check_stages(f"urgency_by_stage.{level.value}", texts)
+        for where, texts in [*((f"now.{k.value}", v) for k, v in self.now.items()),
+                             *((f"conditions.{k}", v) for k, v in self.conditions.items())]:
+            if isinstance(texts, dict):
+                _check_stages(where, set(texts) - {"default"})
+                if "default" not in texts:
+                    raise ValueError(f"{where}: texts by stage need a 'default'")
+        levels = {u.value for u in Urgency} | {"default"}
+        for key, texts in self.answers.items():
+            if isinstance(texts, dict):
+                if set(texts) - levels or "default" not in texts:
+                    raise ValueError(f"answers.{key}: texts by level need 'default' and only levels {sorted(levels)}")
+        return self
 
 
 class InteractionModel(_Strict):
@@ -274,6 +394,12 @@ def _check_patterns(vocab: Vocabulary) -> None:
                            *((f"names.{k}", v) for k, v in a.names.items()),
                            *((f"references.{k}", v) for k, v in a.references.items())]:
         check(f"answering.{where}", phrases)
+    after = vocab.after_advice
+    for where, phrases in [("thanks", after.thanks), ("goodbye", after.goodbye), ("more", after.more),
+                           *((f"questions.{k}", v) for k, v in after.questions.items())]:
+        check(f"after_advice.{where}", phrases)
+    for feeling, phrases in vocab.feelings.items():
+        check(f"feelings.{feeling}", phrases)
     check("out_of_scope.not_pregnant", vocab.out_of_scope.not_pregnant)
     check("out_of_scope.not_back", vocab.out_of_scope.not_back)
 
@@ -302,18 +428,74 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
     _check_slot_ids("vocabulary.yaml", "answering.minimizers.applies_to", vocab.answering.minimizers.applies_to)
     _check_slot_ids("vocabulary.yaml", "answering.hedges.not_an_answer_for", vocab.answering.hedges.not_an_answer_for)
     _check_complete("advice.yaml", "sign_names", advice.sign_names)
-    missing_levels = [u.value for u in Urgency if u not in advice.urgency]
-    if missing_levels:
-        raise InteractionModelError(f"intents/data/advice.yaml: urgency: missing {missing_levels}")
+    for where, table in (("urgency", advice.urgency), ("now", advice.now)):
+        missing_levels = [u.value for u in Urgency if u not in table]
+        if missing_levels:
+            raise InteractionModelError(f"intents/data/advice.yaml: {where}: missing {missing_levels}")
+    for i, sign in enumerate(advice.safety_net.signs):
+        _check_slot_ids("advice.yaml", f"safety_net.signs[{i}]", sign.slots)
+    # every question heard after the advice has its answer, and every feeling its words
+    unanswered = sorted(set(vocab.after_advice.questions) - set(advice.answers))
+    if unanswered:
+        raise InteractionModelError(f"intents/data/advice.yaml: answers: no answer for {unanswered}")
+    unworded = sorted(set(vocab.feelings) - set(questions.feelings))
+    if unworded:
+        raise InteractionModelError(f"intents/data/questions.yaml: feelings: no words for {unworded}")
     _check_patterns(vocab)
 
 
-@lru_cache(maxsize=1)
-def load() -> InteractionModel:
-    """Load and validate the interaction model (cached: the files are read once)."""
+def locales() -> tuple[str, ...]:
+    """The locales there are words for: the default, and each folder under data/locales/."""
+    folder = resources.files("intents").joinpath("data", "locales")
+    others = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return (DEFAULT_LOCALE, *[name for name in others if name != DEFAULT_LOCALE])
+
+
+def _merge(base, override, where: str):
+    """`override` over `base`: mappings key by key, lists of items with an `id` item by
+    item; a key the base does not have is a typo, not a new word."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            if key not in base:
+                raise InteractionModelError(f"{where}: {key!r} is not in the base file")
+            merged[key] = _merge(base[key], value, f"{where}.{key}")
+        return merged
+    if isinstance(base, list) and isinstance(override, list) and all(isinstance(i, dict) and "id" in i for i in override):
+        by_id = {item["id"]: item for item in override}
+        unknown = sorted(set(by_id) - {item.get("id") for item in base if isinstance(item, dict)})
+        if unknown:
+            raise InteractionModelError(f"{where}: ids {unknown} are not in the base file")
+        return [_merge(item, by_id[item["id"]], f"{where}.{item['id']}") if item.get("id") in by_id else item
+                for item in base]
+    return override
+
+
+def _read_locale(name: str, locale: str) -> dict:
+    data = _read(name)
+    if locale == DEFAULT_LOCALE or name not in LOCALE_FILES:
+        return data
+    path = resources.files("intents").joinpath("data", "locales", locale, name)
+    if not path.is_file():
+        return data
+    where = f"intents/data/locales/{locale}/{name}"
+    try:
+        override = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InteractionModelError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(override, dict):
+        raise InteractionModelError(f"{where}: expected a mapping at the top level")
+    return _merge(data, override, where)
+
+
+@lru_cache(maxsize=None)
+def load(locale: str = DEFAULT_LOCALE) -> InteractionModel:
+    """Load and validate the interaction model of `locale` (cached: read once per locale)."""
+    if locale not in locales():
+        raise InteractionModelError(f"unknown locale {locale!r}: there are words for {', '.join(locales())}")
     rules = _parse("slots.yaml", SlotRules, _read("slots.yaml"))
-    questions = _parse("questions.yaml", Questions, _read("questions.yaml"))
+    questions = _parse("questions.yaml", Questions, _read_locale("questions.yaml", locale))
     vocab = _parse("vocabulary.yaml", Vocabulary, _read("vocabulary.yaml"))
-    advice = _parse("advice.yaml", Advice, _read("advice.yaml"))
+    advice = _parse("advice.yaml", Advice, _read_locale("advice.yaml", locale))
     validate(rules, questions, vocab, advice)
     return InteractionModel(rules=rules, questions=questions, vocabulary=vocab, advice=advice)

@@ -14,6 +14,7 @@ class Assessment:
     reasons: list[str]                 # present slots, most serious first
     uncertain: list[str] = field(default_factory=list)   # present because "unsure" (rule 5)
     conditions: list[str] = field(default_factory=list)  # ids of slots.yaml conditions that apply
+    weeks: int | None = None           # the advice is worded for the stage of pregnancy
 
 
 def present(value: SlotValue) -> bool:
@@ -48,4 +49,4 @@ def assess(rules: SlotRules, slots: dict[str, SlotValue], weeks: int | None) -> 
     order = {s: i for i, s in enumerate(RED_FLAG_SLOTS)}
     reasons = sorted(found, key=lambda s: (-rules.levels[s].rank, order[s]))
     uncertain = [s for s in reasons if slots.get(s) == "unsure"]
-    return Assessment(urgency, reasons, uncertain, conditions)
+    return Assessment(urgency, reasons, uncertain, conditions, weeks)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 RED_FLAG_SLOTS: tuple[str, ...] = (
     "heavy_bleeding",
@@ -115,11 +115,17 @@ class DialogueState(BaseModel):
     misunderstood: int = 0
     split_groups: list[str] = Field(default_factory=list, description="groups to ask slot by slot")
     recheck: list[str] = Field(default_factory=list, description="signs counted unsure, asked once more plainly")
+    # rule 11: a heard answer read back before it counts ("I heard 'no'. Is that right?")
+    confirm: Optional[str] = Field(None, description="the heard words being read back")
+    confirm_reply: Optional[Reply] = Field(None, description="the question the read-back interrupted")
     stopped: bool = False
     done: bool = False
     turns: int = 0
     last_question: str = ""
     last_reply: Optional[Reply] = None
+    # the words of the turn being answered (a kind sentence for "I'm scared", what was asked
+    # after the advice); never stored: it lives only while the turn is worked out
+    _words: str = PrivateAttr(default="")
 
 
 class StartRequest(BaseModel):

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the skill needs, only those missing.
-# espeak-ng: pyttsx3's voice on Linux; flite + sox: audio fixtures and noise;
-# libportaudio2: microphone for `backpain listen`; redis-server: shared-session tests.
-# --bench adds festival and two of its voices: `make bench` speaks its held-out and unseen
-# speech sets with them too (a third synthesiser family, never used for tuning).
+# Running (`make run`): espeak-ng, pyttsx3's voice on Linux; libportaudio2, the microphone
+# for `backpain listen`.
+# --test (`make test`) adds flite + sox: audio fixtures and noise; redis-server:
+# shared-session tests; chromium + chromium-driver: the page's browser tests (Selenium);
+# pulseaudio (+ utils, ALSA pulse plugin): `backpain listen` tested through a virtual microphone.
+# --bench adds those and festival with two of its voices: `make bench` speaks its held-out
+# and unseen speech sets with them too (a third synthesiser family, never used for tuning).
 set -euo pipefail
-packages=(espeak-ng flite sox libsox-fmt-all libportaudio2 redis-server)
-[ "${1:-}" = "--bench" ] && packages+=(festival festvox-kdlpc16k festvox-us-slt-hts)
+packages=(espeak-ng libportaudio2)
+test_packages=(flite sox libsox-fmt-all redis-server chromium chromium-driver pulseaudio pulseaudio-utils libasound2-plugins)
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  --bench) packages+=("${test_packages[@]}" festival festvox-kdlpc16k festvox-us-slt-hts) ;;
+esac
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 
 missing=()
@@ -21,6 +28,6 @@ if ! command -v apt-get >/dev/null; then
 fi
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
-echo "installing system packages: ${missing[*]}"
+echo "installing system packages (this can take a few minutes): ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -118,3 +118,29 @@ def test_weeks_said_again_after_the_advice_correct_the_advice(dialogue):
     assert "miscarriage" in state.last_reply.triage.advice.lower()
     state = dialogue.turn(state, "sorry, I said thirteen but I meant thirty weeks")
     assert state.weeks == 30
+
+
+def test_an_unsure_heard_no_is_read_back_before_it_rules_a_sign_out(dialogue):
+    """Rule 11: a low-confidence recognition that would rule bleeding out is confirmed."""
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    heard = dialogue.turn(state, "no", spoken=True, confident=False)
+    assert heard.last_reply.say == 'I heard "no". Is that right?'
+    assert heard.slots["vaginal_bleeding"] is None and heard.last_reply.expecting == "yes_no"
+    confirmed = dialogue.turn(heard, "yes", spoken=True)
+    assert confirmed.slots["vaginal_bleeding"] == "no" and confirmed.last_reply.asking == ["saddle_numbness", "bladder_bowel"]
+    wrong = dialogue.turn(heard, "no", spoken=True)
+    assert wrong.slots["vaginal_bleeding"] is None and wrong.last_reply.asking == ["vaginal_bleeding", "fluid_leak"]
+    assert wrong.last_reply.say.startswith("Sorry, I misheard.")
+
+
+def test_an_unsure_heard_yes_counts_at_once(dialogue):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    assert dialogue.turn(state, "yes I'm bleeding", spoken=True, confident=False).slots["vaginal_bleeding"] == "yes"
+
+
+def test_unsure_heard_weeks_near_a_boundary_are_read_back(dialogue):
+    state = dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), "weeks")
+    heard = dialogue.turn(state, "fourteen weeks", spoken=True, confident=False)
+    assert heard.last_reply.say == "I heard 14 weeks. Is that right?" and heard.weeks is None
+    assert dialogue.turn(heard, "yes").weeks == 14
+    assert dialogue.turn(state, "fourteen weeks", spoken=True, confident=True).weeks == 14

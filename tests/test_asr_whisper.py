@@ -64,7 +64,7 @@ def test_clean_yes_no_answers_none_heard_as_the_opposite(whisper):
     opposite = [(it["file"], got) for it, got in heard if got in ("yes", "no") and got != it["label"]]
     right = sum(got == it["label"] for it, got in heard)
     assert opposite == []
-    assert right >= 0.88 * len(clips), f"{right}/{len(clips)}"  # measured: 101/112
+    assert right >= 0.88 * len(clips), f"{right}/{len(clips)}"  # measured on these fixtures
 
 
 def test_weeks_are_heard(whisper):
@@ -126,18 +126,36 @@ def _both(whisper_alone, ps, name: str):
 
 
 def test_an_undecided_reading_falls_back_to_the_grammar_answer(whisper, whisper_alone, ps):
-    pcm, alone, grammar = _both(whisper_alone, ps, "yesno/no-i-m-not__espeak-en+m3__kitchen10.wav")
-    assert not understand(alone.text, "yes_no", ASKING).understood  # Whisper alone decides nothing
+    # "not really", heard by Whisper as "that's really" (unsure), by PocketSphinx as said
+    pcm, alone, grammar = _both(whisper_alone, ps, "yesno/not-really__espeak-en-us.wav")
+    assert not understand(alone.text, "yes_no", ASKING).understood and not alone.confident
     assert answer(grammar.text) == "no"
     rec = hear(whisper, pcm, "yes_no", ASKING)
     assert answer(rec.text) == "no" and rec.text == grammar.text
     assert rec.details["source"] == "grammar" and not rec.confident  # read back if it lowers the urgency
 
 
+def _spoken(text: str, voice: str) -> bytes:
+    """`text` said by one of the fixture voices, made as scripts/make_audio_fixtures.py makes them."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    import make_audio_fixtures as maker
+
+    x = maker.synth(maker.VOICES[voice], text)
+    import numpy as np
+
+    return (np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
+
+
 def test_engines_hearing_opposite_answers_make_the_skill_ask_again(whisper, whisper_alone, ps):
-    # "that's right", heard by Whisper as "not side" (a no, by its first word), by PocketSphinx as yes
-    pcm, alone, grammar = _both(whisper_alone, ps, "yesno/that-s-right__espeak-en-gb.wav")
-    assert alone.text.split()[0] in ("no", "not", "nope", "nah") and answer(grammar.text) == "yes"
+    # "none" (a no) by espeak-ng's en-us voice: Whisper hears "yeah i'll be" and is unsure of
+    # it, PocketSphinx hears "no none". A guess either way could be wrong: asked again.
+    from intents.grammar import phrases_for
+
+    pcm = _spoken("none", "espeak-en-us")
+    phrases = phrases_for("yes_no", ASKING)
+    alone = whisper_alone.recognize(pcm, phrases, expecting="yes_no", asking=ASKING)
+    grammar = ps.recognize(pcm, phrases, expecting="yes_no")
+    assert answer(alone.text) == "yes" and not alone.confident and answer(grammar.text) == "no"
     rec = hear(whisper, pcm, "yes_no", ASKING)
     assert rec.text == "" and rec.details["source"] == "disagreement" and not rec.confident
 
@@ -309,10 +327,10 @@ def test_a_yes_no_fallback_through_the_route_runs_in_a_worker(client, server):
     first = client.post(f"/v1/sessions/{sid}/text", json={"text": "my back aches"}).json()
     assert first["asking"] == ASKING
     r = client.post(f"/v1/sessions/{sid}/audio", headers=WAV,
-                    content=(FIXTURES / "yesno/no-i-m-not__espeak-en+m3__kitchen10.wav").read_bytes())
+                    content=(FIXTURES / "yesno/not-really__espeak-en-us.wav").read_bytes())
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["transcript"] == "no i don't"  # PocketSphinx's grammar phrase, not Whisper's words
+    assert body["transcript"] == "not really"  # PocketSphinx's grammar phrase, not Whisper's "that's really"
     assert _children(server.proc.pid), "no recogniser worker process"
 
 

@@ -31,6 +31,8 @@ def create_app(service: SkillService | None = None) -> FastAPI:
         version="1.0",
         description="Text (and voice) interface of the local back-pain triage skill. "
         "It is not a doctor: in an emergency, call the emergency number.",
+        docs_url=None,  # /docs comes from voice.page, its assets served here; no /redoc
+        redoc_url=None,
     )
     app.state.service = service
     settings = service.settings
@@ -104,4 +106,7 @@ def create_app(service: SkillService | None = None) -> FastAPI:
     from voice.audio_routes import router as voice_router  # POST .../audio, GET .../speech
 
     app.include_router(voice_router)
+    from voice.page import install_page  # GET /: the skill's page; /docs, offline
+
+    install_page(app)
     return app

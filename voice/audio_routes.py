@@ -55,16 +55,19 @@ router = APIRouter(tags=["voice"])
 # other request, /healthz included, for the 11 s it took to decode. So PocketSphinx
 # decodes in worker processes (up to BACKPAIN_ASR_WORKERS, default min(2, cores), started
 # as needed; each holds its own ~60 MB decoder), and Vosk, whose large models should be
-# loaded only once, decodes in threads on the shared model. BACKPAIN_ASR_WORKERS=0 keeps
-# everything in this process. Workers that die (a native crash, kill) are replaced and
-# the turn is retried once.
+# loaded only once, decodes in threads on the shared model. Whisper does too (CTranslate2
+# releases the GIL: measured, a thread ticking every 1 ms kept ticking through ten decodes;
+# one model in the server, ~140 MB, instead of one per worker), and its PocketSphinx
+# fallback (yes/no grammar answers, second readings of the opening) runs in the worker
+# processes. BACKPAIN_ASR_WORKERS=0 keeps everything in this process. Workers that die (a
+# native crash, kill) are replaced and the turn is retried once.
 
 HOLDS_GIL = {"pocketsphinx"}
 _W_ENGINE = None  # in a worker process: its own engine
 _W_ERROR: str | None = None
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(parent: int, choice: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
@@ -78,10 +81,11 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
     logging.getLogger("voice.asr").setLevel(logging.WARNING)
     global _W_ENGINE, _W_ERROR
-    from voice.asr import get_engine
+    from voice.asr import get_engine, make_engine
 
     try:
-        _W_ENGINE = get_engine()
+        # choice: the engine a Whisper server's workers run for it (PocketSphinx)
+        _W_ENGINE = make_engine(choice) if choice else get_engine()
     except Exception as e:  # reported by every task; an initializer that raises breaks the pool
         _W_ERROR = f"{type(e).__name__}: {e}"
 
@@ -103,6 +107,23 @@ def _worker_recognize(pcm: bytes, expecting: str | None, asking: tuple[str, ...]
     return hear(_worker_engine(), pcm, expecting, list(asking))
 
 
+def _worker_engine_recognize(pcm: bytes, phrases: list[str] | None, expecting: str | None) -> Recognition:
+    return _worker_engine().recognize(pcm, phrases, expecting=expecting)
+
+
+class _PooledEngine:
+    """An engine whose decoding runs in the recogniser's worker processes: Whisper's
+    PocketSphinx fallback, so that it never holds this process's GIL."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, recognizer: "_Recognizer"):
+        self._recognizer = recognizer
+
+    def recognize(self, pcm: bytes, phrases: list[str] | None = None, *, expecting: str | None = None) -> Recognition:
+        return self._recognizer.in_workers(_worker_engine_recognize, pcm, phrases, expecting)
+
+
 def _workers() -> int:
     raw = os.environ.get("BACKPAIN_ASR_WORKERS", "").strip()
     try:
@@ -119,8 +140,9 @@ class _Recognizer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
-        self._engine = None  # in-process engine (Vosk, or BACKPAIN_ASR_WORKERS=0)
+        self._engine = None  # in-process engine (Vosk, Whisper, or BACKPAIN_ASR_WORKERS=0)
         self._workers = 0
+        self._pool_choice: str | None = None  # the workers' engine when it is not the server's
         self.name: str | None = None
         self.model: str | None = None
         self.error: str | None = None
@@ -131,23 +153,26 @@ class _Recognizer:
         return ApiError(503, "asr_unavailable", f"Speech recognition is not available on this server: {why}. "
                                                 "Text turns still work (POST .../text).")
 
-    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int, choice: str | None = None) -> ProcessPoolExecutor:
         """Workers start on demand (one more whenever none is idle, up to `workers`); the first
-        is started and loaded now, so readiness means a turn can be decoded at once."""
+        is started and loaded now, so readiness means a turn can be decoded at once.
+        choice: the engine the workers run for an in-process one (None: the server's engine)."""
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_init, initargs=(os.getpid(),))
+                                   initializer=_worker_init, initargs=(os.getpid(), choice))
         try:
-            self.name, self.model = pool.submit(_worker_describe).result(timeout=300)
+            described = pool.submit(_worker_describe).result(timeout=300)
+            if choice is None:
+                self.name, self.model = described
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         return pool
 
-    def _start_pool(self, workers: int) -> bool:
+    def _start_pool(self, workers: int, choice: str | None = None) -> bool:
         """False when worker processes cannot be started here (e.g. a program read from stdin
         cannot be re-imported by `spawn`): decoding then stays in this process."""
         try:
-            self._pool, self._workers = self._new_pool(workers), workers
+            self._pool, self._workers, self._pool_choice = self._new_pool(workers, choice), workers, choice
             return True
         except (BrokenProcessPool, OSError, EOFError, RuntimeError) as e:
             log.warning("speech recognition worker processes unavailable (%s); decoding in the server process",
@@ -157,14 +182,9 @@ class _Recognizer:
     @staticmethod
     def _pocketsphinx_expected() -> bool:
         """Would voice.asr pick PocketSphinx? (Then only the workers need to load it.)"""
-        choice = os.environ.get("BACKPAIN_ASR", "auto").strip().lower()
-        if choice != "auto":
-            return choice == "pocketsphinx"
-        if os.environ.get("BACKPAIN_VOSK_MODEL", "").strip():
-            return False
-        from voice.asr import available_engines
+        from voice.asr.select import expected_engine
 
-        return not any(r["engine"] == "vosk" and r["auto_choice"] for r in available_engines())
+        return expected_engine() == "pocketsphinx"
 
     def load(self, service=None) -> None:
         """Idempotent; raises ApiError(503) when no recogniser can be loaded."""
@@ -183,6 +203,11 @@ class _Recognizer:
                             reset_engine()  # the workers decode; drop this process's copy
                         else:
                             self._engine = engine
+                            if hasattr(engine, "grammar"):  # Whisper's PocketSphinx fallback
+                                if workers > 0 and self._start_pool(workers, "pocketsphinx"):
+                                    engine.grammar = _PooledEngine(self)
+                                else:
+                                    getattr(engine, "grammar")  # in this process, loaded now
                 except (ModelError, ValueError, ImportError, OSError) as e:
                     raise self._unavailable(str(e) or type(e).__name__) from None
                 self.loaded, self.error = True, None
@@ -195,10 +220,14 @@ class _Recognizer:
         self.load(service)
         if self._engine is not None:
             return hear(self._engine, pcm, expecting, asking)
+        return self.in_workers(_worker_recognize, pcm, expecting, tuple(asking))
+
+    def in_workers(self, fn, *args) -> Recognition:
+        """fn(*args) in a worker process; a dead worker is replaced and the call retried once."""
         for attempt in (1, 2):
             pool = self._pool
             try:
-                return pool.submit(_worker_recognize, pcm, expecting, tuple(asking)).result(timeout=300)
+                return pool.submit(fn, *args).result(timeout=300)
             except TimeoutError:  # a 60 s recording decodes in well under a minute; something is stuck
                 raise ApiError(503, "asr_unavailable", "Speech recognition is overloaded; try again.") from None
             except BrokenProcessPool:
@@ -207,7 +236,7 @@ class _Recognizer:
                     if self._pool is pool:
                         pool.shutdown(wait=False, cancel_futures=True)
                         try:
-                            self._pool = self._new_pool(self._workers)
+                            self._pool = self._new_pool(self._workers, self._pool_choice)
                         except Exception as e:
                             self.loaded = False
                             raise self._unavailable(f"the recogniser workers could not be restarted ({e})") from None
@@ -324,7 +353,7 @@ def audio_turn(session_id: str, request: Request, body: bytes = Depends(_wav_bod
         raise ApiError(503, "asr_unavailable", f"Speech recognition cannot listen for this question: {e}") from None
     try:
         reply = service.turn(session_id, heard.text, transcript=heard.text, engine=RECOGNIZER.name,
-                             alternatives=heard.alternatives)
+                             alternatives=heard.alternatives, confident=heard.confident)
     except SessionNotFound:  # deleted while we were listening
         raise _not_found() from None
     return _reply_json(reply)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from models import MAX_WEEKS, MIN_WEEKS
@@ -33,17 +34,38 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(service)
     from voice.audio_routes import start_recognizer
 
-    start_recognizer(app)  # loads the speech recogniser in the background; /readyz waits for it
     base = f"http://{args.host}:{args.port}"
-    print(f"Back pain check is listening on {base}", flush=True)
+    print(f"Back pain check: open {base}/ in your browser", flush=True)  # the page, first
     print(f"  API docs:   {base}/docs", flush=True)
     print(f"  try:        curl -s -X POST {base}/v1/sessions", flush=True)
     print(f"  sessions:   {describe(service.store)}", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
         print("  warning: listening beyond this machine; set BACKPAIN_API_TOKEN to require a token", flush=True)
+    loading = start_recognizer(app)  # loads the speech recogniser in the background; /readyz waits for it
+    _report_recognizer(loading)
     # access logs carry method, path (with the session id) and status only, never bodies
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _report_recognizer(loading) -> None:
+    """Says that the recogniser is loading, and when it is ready (or why it is not)."""
+    import threading
+    import time
+
+    from voice.audio_routes import RECOGNIZER
+
+    print("  speech:     loading the speech recogniser (typing works meanwhile)...", flush=True)
+    started = time.monotonic()
+
+    def report() -> None:
+        loading.join()
+        if RECOGNIZER.loaded:
+            print(f"  speech:     ready ({RECOGNIZER.name}, {time.monotonic() - started:.1f} s)", flush=True)
+        else:
+            print(f"  speech:     not available ({RECOGNIZER.error}); typing still works", flush=True)
+
+    threading.Thread(target=report, name="report-recognizer", daemon=True).start()
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -170,6 +192,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`backpain chat | head`): stop quietly, no traceback; stdout
+        # goes to /dev/null so the interpreter's last flush does not fail again
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
 
 
 if __name__ == "__main__":

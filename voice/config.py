@@ -51,9 +51,22 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def _locale_number(locale: str) -> str:
+    """The emergency number of `locale`'s words; a locale without words is a ConfigError."""
+    from intents.model import InteractionModelError, load, locales
+
+    if locale not in locales():
+        raise ConfigError(f"BACKPAIN_LOCALE: expected one of {', '.join(locales())}, not {locale!r}")
+    try:
+        return load(locale).advice.emergency_number
+    except InteractionModelError as exc:
+        raise ConfigError(f"BACKPAIN_LOCALE={locale}: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
-    emergency_number: str = "911"
+    locale: str = "en-US"  # BACKPAIN_LOCALE: the words, and the default emergency number
+    emergency_number: str = ""  # BACKPAIN_EMERGENCY_NUMBER; "" = the locale's (911, 999)
     host: str = "127.0.0.1"
     port: int = 8000
     log_transcripts: bool = False
@@ -71,14 +84,21 @@ class Settings:
     api_token: str = ""  # when set, /v1 and /metrics need Authorization: Bearer <token>
     cors_origins: tuple[str, ...] = ()
 
+    def __post_init__(self):
+        if not self.emergency_number:
+            object.__setattr__(self, "emergency_number", _locale_number(self.locale))
+
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir) if self.data_dir else default_data_dir()
 
     @classmethod
     def from_env(cls) -> "Settings":
-        number = os.environ.get("BACKPAIN_EMERGENCY_NUMBER", "").strip() or cls.emergency_number
+        locale = os.environ.get("BACKPAIN_LOCALE", "").strip() or cls.locale
+        default = _locale_number(locale)  # checks the locale even when a number is set
+        number = os.environ.get("BACKPAIN_EMERGENCY_NUMBER", "").strip() or default
         return cls(
+            locale=locale,
             emergency_number=number,
             host=os.environ.get("BACKPAIN_HOST", cls.host),
             port=int(os.environ.get("BACKPAIN_PORT", cls.port)),
@@ -118,3 +138,36 @@ class Settings:
             api_token=env("BACKPAIN_API_TOKEN", "").strip(),
             cors_origins=origins,
         )
+
+
+ASR_CHOICES = ("auto", "vosk", "whisper", "pocketsphinx")
+
+
+@dataclass(frozen=True)
+class AsrSettings:
+    """Which speech recogniser and model (voice/asr/select.py): read once when the engine is
+    made, and passed down, so no engine reads the environment itself."""
+
+    choice: str = "auto"  # BACKPAIN_ASR
+    vosk_model: str = ""  # BACKPAIN_VOSK_MODEL: a Vosk model folder
+    whisper_model: str = ""  # BACKPAIN_WHISPER_MODEL: a CTranslate2 Whisper folder; "" = the packaged tiny.en
+    whisper_threads: int = 0  # BACKPAIN_WHISPER_THREADS: CPU threads per decode; 0 = min(2, cores)
+
+    @property
+    def choice_is_default(self) -> bool:
+        return "BACKPAIN_ASR" not in os.environ
+
+    @classmethod
+    def from_env(cls) -> "AsrSettings":
+        env = os.environ.get
+        choice = env("BACKPAIN_ASR", "").strip().lower() or cls.choice
+        if choice not in ASR_CHOICES:
+            raise ConfigError(f"BACKPAIN_ASR must be {', '.join(ASR_CHOICES[:-1])} or {ASR_CHOICES[-1]}, "
+                              f"not {choice!r}")
+        threads = env("BACKPAIN_WHISPER_THREADS", "").strip()
+        if threads and not (threads.isdigit() and int(threads) <= 64):
+            raise ConfigError(f"BACKPAIN_WHISPER_THREADS: expected a whole number of CPU threads (0 = automatic), "
+                              f"not {threads!r}")
+        return cls(choice=choice, vosk_model=env("BACKPAIN_VOSK_MODEL", "").strip(),
+                   whisper_model=env("BACKPAIN_WHISPER_MODEL", "").strip(),
+                   whisper_threads=int(threads or 0))

@@ -142,7 +142,7 @@ def _replay(args: argparse.Namespace) -> int:
             heard = hear(engine, pcm, reply.expecting, reply.asking)
             transcript = heard.text
             reply = service.turn(reply.session_id, transcript, transcript=transcript, engine=engine.name,
-                                 alternatives=heard.alternatives)
+                                 alternatives=heard.alternatives, confident=heard.confident)
             show(reply, n, transcript)
             if args.until_done and reply.done:
                 left = len(pcms) - n
@@ -217,7 +217,9 @@ def _listen(args: argparse.Namespace) -> int:
     try:
         reply = service.start(args.weeks)
         speaker.say(reply.say)
-        while not reply.done:
+        # from the microphone it listens on after the advice ("more", "is paracetamol ok?",
+        # a correction) until the person says nothing; a recording ends at the advice
+        while not reply.done or source is None:
             if source is not None:
                 pcm = next(source, None)
                 if pcm is None:
@@ -226,6 +228,8 @@ def _listen(args: argparse.Namespace) -> int:
             else:
                 print("(listening...)", file=sys.stderr, flush=True)
                 pcm = listen_once(timeout=args.timeout)
+                if pcm is None and reply.done:
+                    return 0
             if pcm is None:
                 silences += 1
                 if silences >= 3:
@@ -238,7 +242,7 @@ def _listen(args: argparse.Namespace) -> int:
                 heard = hear(engine, pcm, reply.expecting, reply.asking)
             print(_you(heard.text), flush=True)
             reply = service.turn(reply.session_id, heard.text, transcript=heard.text, engine=engine.name,
-                                 alternatives=heard.alternatives)
+                                 alternatives=heard.alternatives, confident=heard.confident)
             speaker.say(reply.say)
     except MicrophoneError as e:
         _err(str(e))
@@ -295,6 +299,9 @@ def _why(choice: str, engine, rows: list[dict], problem: str | None) -> str:
     set_by = f"BACKPAIN_ASR={choice}" + (" (the default)" if "BACKPAIN_ASR" not in os.environ else "")
     if problem:
         return f"{set_by}, but it cannot be used: {problem}"
+    own = getattr(engine, "why", "")  # voice.asr.select says why it chose the engine
+    if own and (engine.name == "whisper" or choice == "auto"):
+        return own
     if choice == "pocketsphinx":
         return f"{set_by} asks for PocketSphinx."
     if choice == "vosk":
@@ -341,6 +348,8 @@ def _models(args: argparse.Namespace) -> int:
     for r in rows:
         lang = r["language"] or "?"
         state = "usable" if r["usable"] else f"not usable: {r['problem']}"
+        if r["engine"] == "whisper" and r.get("size_mb") is not None:  # size and hash check
+            state += f", {r['size_mb']} MB, hash {r['hash_check']}"
         notes = []
         if r["in_use"]:
             notes.append("IN USE")
@@ -351,7 +360,8 @@ def _models(args: argparse.Namespace) -> int:
               + (f"  ({', '.join(notes)})" if notes else ""))
     print(f"In use: {engine.name} - {engine.model}" if engine else "In use: none")
     print(f"Why: {why}")
-    print("Choose with BACKPAIN_ASR=auto|vosk|pocketsphinx and BACKPAIN_VOSK_MODEL=/path/to/model. Vosk models are "
+    print("Choose with BACKPAIN_ASR=auto|vosk|whisper|pocketsphinx, BACKPAIN_WHISPER_MODEL=/path/to/ctranslate2-"
+          "whisper-model and BACKPAIN_VOSK_MODEL=/path/to/model. Vosk models are "
           "looked for in BACKPAIN_VOSK_MODEL, VOSK_MODEL_PATH, ~/.cache/vosk, ~/.local/share/vosk, /usr/share/vosk "
           "and installed vosk-model-* packages.")
     return 0 if engine is not None else EXIT_UNAVAILABLE

@@ -1,6 +1,7 @@
 """The contract every speech recogniser meets, so the service never knows which one runs.
 
-Two engines ship (Vosk when an English Vosk model is present, PocketSphinx otherwise);
+Three engines ship (Vosk when an English Vosk model is present, else Whisper, else
+PocketSphinx);
 the dialogue only needs "what was said, how sure", and "" when the speech matched
 nothing the current question accepts: that empty answer makes the skill re-ask,
 which is always safer than a misheard yes/no.
@@ -33,6 +34,10 @@ class Recognition:
     # dialogue takes a red-flag sign from them too: a sign heard in any of the likeliest
     # readings is worth asking about rather than missing.
     alternatives: list[str] = field(default_factory=list)
+    # False when the engine was not sure of what it heard (each engine calibrates what that
+    # means from its own scores); the dialogue then reads back an answer that would lower
+    # the urgency (triage.md rule 11).
+    confident: bool = True
     # Extra facts for benchmarks and debugging; never logged by default (privacy).
     details: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -48,7 +53,7 @@ class Stream(Protocol):
 
 @runtime_checkable
 class Engine(Protocol):
-    name: str  # "vosk" | "pocketsphinx"
+    name: str  # "vosk" | "whisper" | "pocketsphinx"
     model: str  # model path/name for display
 
     def recognize(self, pcm: bytes, phrases: list[str] | None = None, *,
@@ -80,7 +85,7 @@ def normalize_phrase(phrase: str) -> str:
 
 def phrases_in_vocabulary(phrases, knows_word, engine: str, warned: set[str]) -> list[str]:
     """The phrases whose every word the model knows. A phrase with an unknown word is
-    dropped (a recogniser cannot listen for it), with one warning per set of such words."""
+    dropped (a recogniser cannot listen for it), with one debug message per set of such words."""
     usable = []
     for phrase in phrases:
         missing = [w for w in phrase.split() if not knows_word(w)]
@@ -90,8 +95,9 @@ def phrases_in_vocabulary(phrases, knows_word, engine: str, warned: set[str]) ->
         key = " ".join(missing)
         if key not in warned:
             warned.add(key)
-            log.warning("%s: dropping grammar phrase with word(s) the model does not know: %s",
-                        engine, ", ".join(missing))
+            # expected (a small model lacks a rare word such as "sciatica"): not a warning
+            log.debug("%s: dropping grammar phrase with word(s) the model does not know: %s",
+                      engine, ", ".join(missing))
     return usable
 
 

@@ -13,4 +13,7 @@ def hear(engine: Engine, pcm: bytes, expecting: str | None, asking: list[str]) -
 
     if is_silent(pcm):
         return Recognition("", 0.0)
-    return engine.recognize(pcm, phrases_for(expecting, list(asking)), expecting=expecting)
+    phrases = phrases_for(expecting, list(asking))
+    if getattr(engine, "takes_question", False):  # Whisper: the pending question is its prompt
+        return engine.recognize(pcm, phrases, expecting=expecting, asking=list(asking))
+    return engine.recognize(pcm, phrases, expecting=expecting)
