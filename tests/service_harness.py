@@ -119,3 +119,20 @@ def make_client(tmp: Path, store: str = "sqlite", client=("testclient", 50000), 
 
     service = make_service(tmp, store, **overrides)
     return TestClient(create_app(service), client=client)
+
+
+def health_during(client, upload) -> tuple[float, dict]:
+    """The slowest /healthz answer while `upload(done)` runs in a thread (it fills `done`
+    with "status" and "seconds"): an audio turn must never hold up the service."""
+    done: dict = {}
+    t = threading.Thread(target=upload, args=(done,))
+    t.start()
+    time.sleep(0.3)
+    worst = 0.0
+    while t.is_alive():
+        start = time.monotonic()
+        assert client.get("/healthz").status_code == 200
+        worst = max(worst, time.monotonic() - start)
+        time.sleep(0.05)
+    t.join()
+    return worst, done

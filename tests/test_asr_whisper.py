@@ -10,11 +10,11 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
+from service_harness import health_during
 from asr_support import FIXTURES, items, manifest, pcm_of
 from benchmarks.server import REPO, ServeProcess, clean_env
 from intents.understanding import understand
@@ -352,23 +352,12 @@ def test_the_server_answers_other_requests_while_whisper_decodes(client):
     sid = client.post("/v1/sessions").json()["session_id"]
     pcm = b"".join(read_wav_file(FIXTURES / f) for f in manifest()["conversations"]["self_care"][:1] * 6)
     long_turn = encode_wav(pcm)  # ~12 s of free speech at the open question
-    done = {}
-
-    def upload():
+    def upload(done):
         with httpx.Client(base_url=client.base_url, timeout=120) as c:
             t = time.monotonic()
             done["status"] = c.post(f"/v1/sessions/{sid}/audio", content=long_turn, headers=WAV).status_code
             done["seconds"] = time.monotonic() - t
 
-    t = threading.Thread(target=upload)
-    t.start()
-    time.sleep(0.3)
-    worst = 0.0
-    while t.is_alive():
-        start = time.monotonic()
-        assert client.get("/healthz").status_code == 200
-        worst = max(worst, time.monotonic() - start)
-        time.sleep(0.05)
-    t.join()
+    worst, done = health_during(client, upload)
     assert done["status"] == 200
     assert worst < 0.5, f"/healthz took {worst:.2f} s during a {done['seconds']:.1f} s recognition"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import struct
-import threading
 import time
 import wave
 
@@ -18,6 +17,7 @@ import httpx
 import numpy as np
 import pytest
 
+from service_harness import health_during
 from asr_support import FIXTURES, manifest
 from benchmarks.server import ServeProcess, clean_env
 from voice.audio import encode_wav, read_wav_file
@@ -283,24 +283,13 @@ def test_the_server_answers_other_requests_while_recognising(client):
     sid = client.post("/v1/sessions").json()["session_id"]
     pcm = b"".join(read_wav_file(FIXTURES / f) for f in manifest()["conversations"]["self_care"][:1] * 4)
     long_turn = encode_wav(pcm)  # ~8 s of free speech at the open question
-    done = {}
-
-    def upload():
+    def upload(done):
         with httpx.Client(base_url=client.base_url, timeout=60) as c:
             t = time.monotonic()
             done["status"] = say(c, sid, long_turn).status_code
             done["seconds"] = time.monotonic() - t
 
-    t = threading.Thread(target=upload)
-    t.start()
-    time.sleep(0.3)
-    worst = 0.0
-    while t.is_alive():
-        start = time.monotonic()
-        assert client.get("/healthz").status_code == 200
-        worst = max(worst, time.monotonic() - start)
-        time.sleep(0.05)
-    t.join()
+    worst, done = health_during(client, upload)
     assert done["status"] == 200
     assert worst < 0.5, f"/healthz took {worst:.2f} s during a {done['seconds']:.1f} s recognition"
 

@@ -8,7 +8,6 @@ says it is listening; one question gets silence, one gets "repeat", and after th
 
 from __future__ import annotations
 
-import os
 import queue
 import shutil
 import subprocess
