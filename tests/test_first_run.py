@@ -64,7 +64,7 @@ def test_serve_prints_the_page_address_first_then_the_recogniser_progress(tmp_pa
 def test_make_run_installs_no_test_tools_and_make_test_does():
     """What each target would do after a change to pyproject.toml (`make -n`: nothing runs)."""
     def plan(target: str) -> str:
-        r = subprocess.run(["make", "-n", "-W", "pyproject.toml", target], cwd=REPO, capture_output=True,
+        r = subprocess.run(["make", "--no-print-directory", "-n", "-W", "pyproject.toml", target], cwd=REPO, capture_output=True,
                            text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         return r.stdout
