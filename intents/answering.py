@@ -168,7 +168,7 @@ class AnswerReader:
                 return "skip"
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
             value = self._value_of(t.mention.kind, context, t.mention.words)
-            if value == "yes" and context == "present" and self._bare(t.mention.slot, t.mention.words):
+            if value == "yes" and context == "present" and self._bare(t.mention.words):
                 return None  # "bleeding" alone names the sign; the answer may follow
             if value is None:
                 return {"present": None, "uncertain": "unsure"}.get(context, "skip")
@@ -195,7 +195,7 @@ class AnswerReader:
         return not _FILLER.sub(" ", "".join(rest)).strip(" .,")
 
     @staticmethod
-    def _bare(slot: str, words: str) -> bool:
+    def _bare(words: str) -> bool:
         """A sign phrase that is only its name ("bleeding", "numbness down there",
         "spreading into my legs"), not a statement of it ("I couldn't wee", "I fainted")."""
         return not _STATEMENT.search(words)
@@ -273,7 +273,7 @@ class AnswerReader:
                 if value is None:
                     continue
                 lead = text[part[0]:t.span[0]]
-                if self._exclusion.search(lead) or self._exclusion.search(_DETERMINER.sub("", lead)):
+                if self._exclusion.search(_DETERMINER.sub("", lead)):  # "only (the) X"
                     exclusive = exclusive or value in ("yes", "unsure")
                 self._put(t, value, specific, broad, others)
                 previous.add(value)

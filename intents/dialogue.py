@@ -48,6 +48,9 @@ class Dialogue:
         self.understand = understander or default_understander()
         self._remarks = Remarks(self.model.vocabulary)
         self._q = self.model.questions
+        # weeks where the questions or the advice change (rule 11's read-back), from the data
+        self._boundaries = {q.from_weeks for q in self._q.questions if q.from_weeks} | {
+            w for c in self.model.rules.conditions for w in (c.weeks_from, c.weeks_below) if w}
 
     # --- public --------------------------------------------------------------------
 
@@ -102,12 +105,6 @@ class Dialogue:
             heard_as.add(weeks // 10 + 10)
         return any(min(weeks, h) < b <= max(weeks, h) for h in heard_as for b in self._boundaries)
 
-    @property
-    def _boundaries(self) -> set[int]:
-        found = {q.from_weeks for q in self._q.questions if q.from_weeks}
-        for c in self.model.rules.conditions:
-            found |= {w for w in (c.weeks_from, c.weeks_below) if w}
-        return found
 
     def _read_back(self, before: DialogueState, text: str, after: DialogueState) -> DialogueState:
         phrases = self._q.phrases
