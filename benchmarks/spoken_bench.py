@@ -13,14 +13,14 @@ import io
 import wave
 from functools import lru_cache
 
-from models import RED_FLAG_SLOTS, Urgency
+from models import Urgency
 from intents.advice import by_level, compose
 from intents.dialogue import Dialogue
-from intents.model import locales
+from intents.model import load, locales
 from intents.triage import assess
 
 LIMITS = {"question": 8.0, "help": 10.0, "advice": 25.0, "emergency": 12.0, "after": 25.0}
-# weeks that reach every stage of pregnancy in the wording (intents.model.stage_keys)
+# weeks that reach every stage of pregnancy in the wording (intents.wording.stage_keys)
 WEEKS = (None, 9, 16, 30, 38)
 
 
@@ -37,7 +37,7 @@ def seconds(text: str) -> float:
 
 
 def _slots(**values):
-    base = {s: "no" for s in RED_FLAG_SLOTS}
+    base = {s: "no" for s in load().slot_ids}
     base.update(values)
     return base
 
@@ -49,8 +49,8 @@ def advice_cases(dialogue: Dialogue):
     cases = []
     for weeks in WEEKS:
         cases.append((f"nothing found, {_wk(weeks)}", assess(rules, _slots(), weeks), False))
-        cases.append((f"stopped at once, {_wk(weeks)}", assess(rules, {s: None for s in RED_FLAG_SLOTS}, weeks), True))
-        for slot in RED_FLAG_SLOTS:
+        cases.append((f"stopped at once, {_wk(weeks)}", assess(rules, {s: None for s in load().slot_ids}, weeks), True))
+        for slot in load().slot_ids:
             cases.append((f"{slot}, {_wk(weeks)}", assess(rules, _slots(**{slot: "yes"}), weeks), False))
         for name, signs in [("bleeding + constant pain", dict(vaginal_bleeding="yes", constant_abdominal="yes")),
                             ("leg weakness + saddle numbness", dict(leg_weakness="yes", saddle_numbness="yes")),
@@ -60,7 +60,7 @@ def advice_cases(dialogue: Dialogue):
                             ("breathing unsure", dict(breathing="unsure")),
                             ("headache unsure + fever", dict(headache_vision="unsure", fever="yes"))]:
             cases.append((f"{name}, {_wk(weeks)}", assess(rules, _slots(**signs), weeks), False))
-        cases.append((f"fever, stopped, {_wk(weeks)}", assess(rules, {**{s: None for s in RED_FLAG_SLOTS}, "fever": "yes"}, weeks), True))
+        cases.append((f"fever, stopped, {_wk(weeks)}", assess(rules, {**{s: None for s in load().slot_ids}, "fever": "yes"}, weeks), True))
     return cases
 
 

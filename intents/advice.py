@@ -8,7 +8,7 @@
   what helps, when to call);
 - `full`: everything, for the screen and the audit (`triage.advice`).
 
-Words depend on the stage of pregnancy (intents.model.stage_keys) and the safety net
+Words depend on the stage of pregnancy (intents.wording.stage_keys) and the safety net
 names only the signs not already found, so the advice never contradicts itself.
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import Urgency
-from intents.model import Advice, stage_keys
+from intents.wording import Advice, stage_keys
 from intents.triage import Assessment
 
 # Self-care measures help while waiting for a non-urgent appointment too.
@@ -40,7 +40,7 @@ class AdviceText:
 def _join(names: list[str], word: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
-    comma = "," if word == "or" and len(names) > 2 else ""  # "a fever, numbness or weakness, or trouble peeing"
+    comma = "," if word == "or" and len(names) > 2 else ""  # "bleeding, fluid leaking, or trouble peeing"
     return ", ".join(names[:-1]) + f"{comma} {word} " + names[-1]
 
 
@@ -98,8 +98,8 @@ def safety_net(advice: Advice, result: Assessment, short: bool = False) -> str:
         found = set(result.reasons)
         signs = [s.say for s in net.signs if not (set(s.slots) & found)]
         said = [net.call_if.format(signs=_join(signs, "or"))] if signs else []
-        if "worsening" not in found:
-            said.append(net.worse)
+        if not set(net.worse.slots) & found:
+            said.append(net.worse.say)
         if not short:
             said.append(net.in_emergency)
     if not short:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from intents.context import ContextRules
-from intents.model import Answering
+from intents.vocabulary import Answering
 from intents.patterns import compile_phrases
 
 Span = tuple[int, int]
@@ -298,7 +298,7 @@ class AnswerReader:
             general_answer = "unsure" if "unsure" in classes or {"yes", "no"} <= classes else general[-1]
         for slot, said in values.items():
             if slot in minimized and "no" in said:
-                continue  # "out of breath on the stairs, but that's not trouble breathing": ask alone
+                continue  # "out of breath on the stairs, but that is not the sign asked about": ask alone
             # "yes" may come from any mention; a contradiction without a correction keeps it
             value = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
             if slot in retracted:
@@ -320,7 +320,7 @@ class AnswerReader:
             if slot in values:
                 continue
             if exclusive and any(reading.slots.get(s) in ("yes", "unsure") for s in values):
-                reading.slots[slot] = "no"  # "only the fever": the others are ruled out
+                reading.slots[slot] = "no"  # "only the first one": the others are ruled out
             elif general_answer in ("no", "unsure") and (general_answer == "no" or not values):
                 reading.slots[slot] = general_answer
             elif general_answer == "yes" and all(reading.slots.get(s) == "no" for s in values):

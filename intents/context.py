@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from intents.model import ContextCues, CueSet
+from intents.vocabulary import ContextCues, CueSet
 from intents.patterns import compile_phrases
 
 Context = Literal["present", "negated", "historical", "family", "hypothetical", "uncertain"]

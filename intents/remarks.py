@@ -4,7 +4,7 @@ thanks, goodbyes, "more" and the common questions (vocabulary.yaml `after_advice
 
 from __future__ import annotations
 
-from intents.model import Vocabulary
+from intents.vocabulary import Vocabulary
 from intents.patterns import compile_phrases, normalise
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from spellchecker import SpellChecker
 
-from intents.model import Vocabulary
+from intents.vocabulary import Vocabulary
 
 # whole words of a pattern only: not "neighbou" of "neighbou?r", not the "w" of "\\w"
 _WORD = re.compile(r"(?<![a-z\\])[a-z]+(?![a-z?(\[{*+])")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models import RED_FLAG_SLOTS, SlotValue, Urgency
+from models import SlotValue, Urgency
 from intents.model import Condition, SlotRules
 
 
@@ -36,7 +36,8 @@ def _applies(cond: Condition, found: set[str], weeks: int | None) -> bool:
 
 
 def assess(rules: SlotRules, slots: dict[str, SlotValue], weeks: int | None) -> Assessment:
-    found = {s for s in RED_FLAG_SLOTS if present(slots.get(s))}
+    found = {s for s in rules.slots if present(slots.get(s))
+             and (s not in rules.windows or rules.windows[s].holds(weeks))}
     urgency = Urgency.self_care
     for slot in found:
         urgency = max(urgency, rules.levels[slot], key=lambda u: u.rank)
@@ -46,7 +47,7 @@ def assess(rules: SlotRules, slots: dict[str, SlotValue], weeks: int | None) -> 
             conditions.append(cond.id)
             if cond.urgency is not None:
                 urgency = max(urgency, cond.urgency, key=lambda u: u.rank)
-    order = {s: i for i, s in enumerate(RED_FLAG_SLOTS)}
+    order = {s: i for i, s in enumerate(rules.slots)}
     reasons = sorted(found, key=lambda s: (-rules.levels[s].rank, order[s]))
     uncertain = [s for s in reasons if slots.get(s) == "unsure"]
     return Assessment(urgency, reasons, uncertain, conditions, weeks)

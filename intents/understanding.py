@@ -75,7 +75,7 @@ def with_signs_from(best: Understanding, others: list[Understanding]) -> Underst
     same speech (a recogniser's next likeliest transcripts) names as present.
 
     Only then: when the best reading already found a sign, the alternatives mostly add
-    sound-alikes ("breathing" for "bleeding") that the advice would then read back as
+    sound-alikes (a word that rhymes with the one said) that the advice would then read back as
     said; any sign still missing is asked about later anyway. Measured on openings: 1 point
     less recall than always merging, a quarter fewer spurious signs."""
     if any(v == "yes" for v in best.signs.values()):
@@ -107,6 +107,7 @@ class Understander:
             for slot, p in vocab.signs.items()
         }
         self._implies = list(vocab.implies)
+        self._durations = list(vocab.answering.durations)
         self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
         self._small_amount = compile_phrases(vocab.small_amounts.phrases, macros)
         self._small_means_no = set(vocab.small_amounts.no_for)
@@ -167,7 +168,7 @@ class Understander:
 
     @staticmethod
     def answer_from_signs(signs: dict[str, str], asking: list[str]):
-        """ "I've had chills" answers the fever question even without a yes."""
+        """ "I've had chills" answers a question about chills even without a yes."""
         named = [signs[s] for s in asking if s in signs]
         if "yes" in named:
             return "yes"
@@ -249,7 +250,7 @@ class Understander:
         if expecting == "yes_no" and asking:
             mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in self.sign_matches(text)]
             reading = self._reader.read(text, asking, asking, mentions)
-        if expecting == "yes_no" and {"persistent", "worsening"} & set(asking):
+        if expecting == "yes_no" and set(self._durations) & set(asking):
             weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt
         else:
             weeks, out_of_range = self.weeks(text, expecting == "weeks")

@@ -1,7 +1,7 @@
 """Pydantic types shared by every layer: slots, urgency, replies, triage, requests.
 
-The slot ids and urgency levels are fixed by the clinical contract (shared/spec/triage.md);
-the acceptance tests address them by these exact names.
+The urgency levels are fixed by the clinical contract; the slot ids live in the data
+(intents/data/slots.yaml), so no type here lists them.
 """
 
 from __future__ import annotations
@@ -11,29 +11,10 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-RED_FLAG_SLOTS: tuple[str, ...] = (
-    "heavy_bleeding",
-    "saddle_numbness",
-    "bladder_bowel",
-    "breathing",
-    "constant_abdominal",
-    "fainting",
-    "vaginal_bleeding",
-    "fluid_leak",
-    "contractions",
-    "fever",
-    "leg_weakness",
-    "sudden_severe",
-    "trauma",
-    "fetal_movement",
-    "headache_vision",
-    "urinary_pain",
-    "flank_pain",
-    "radiating",
-    "worsening",
-    "walking_difficulty",
-    "persistent",
-)
+# The red-flag slot ids are data (intents/data/slots.yaml, validated at start-up): adding a
+# sign is a data edit. Saved states carry the version of their shape; a state saved under
+# another slot list is brought up to date when it is next used (intents.dialogue).
+STATE_SCHEMA = 2  # 1: before the version was saved (and before the slot list was data)
 
 WEEKS_SLOT = "weeks"
 MIN_WEEKS, MAX_WEEKS = 1, 42
@@ -75,6 +56,7 @@ class Reply(BaseModel):
     slots: dict[str, SlotValue | int] = Field(default_factory=dict)
     triage: Optional[Triage] = None
     transcript: Optional[str] = None
+    turn: int = Field(0, description="answered turns so far; send it back with the next turn to make retries safe")
 
 
 class Understanding(BaseModel):
@@ -105,8 +87,9 @@ class DialogueState(BaseModel):
 
     model_config = ConfigDict(validate_assignment=False)
 
+    schema_version: int = Field(1, description="the shape of a saved state (models.STATE_SCHEMA)")
     session_id: str
-    slots: dict[str, SlotValue] = Field(default_factory=lambda: {s: None for s in RED_FLAG_SLOTS})
+    slots: dict[str, SlotValue] = Field(default_factory=dict, description="every red-flag slot of the data")
     weeks: Optional[int] = None
     weeks_tries: int = 0
     pending: Optional[str] = Field(None, description="id of the question being asked")

@@ -50,6 +50,16 @@ DESCRIBED = {
 }
 
 
+def described(slot: str) -> str:
+    """Her own description of a sign; for a sign added since (the slot list is data), the
+    first phrase the data gives the recognisers for it."""
+    if slot in DESCRIBED:
+        return DESCRIBED[slot]
+    from intents.grammar import sign_phrases
+
+    return "yes, " + sign_phrases(slot)["present"][0]
+
+
 class Person:
     def __init__(self, case: dict):
         self.case = case
@@ -64,7 +74,7 @@ class Person:
         asking = set(reply["asking"])
         if asking & self.yes:
             if self.case.get("style") == "descriptive":
-                return DESCRIBED[sorted(asking & self.yes)[0]]
+                return described(sorted(asking & self.yes)[0])
             return next(self._cycles["yes"])
         if asking & self.unsure:
             return next(self._cycles["unsure"])

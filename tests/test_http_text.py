@@ -1,8 +1,8 @@
 """The text endpoints of interface.md against a real `backpain serve` process."""
 
-from models import RED_FLAG_SLOTS
+from intents.model import load
 
-REPLY_KEYS = {"session_id", "say", "asking", "expecting", "done", "slots", "triage"}
+REPLY_KEYS = {"session_id", "say", "asking", "expecting", "done", "slots", "triage", "turn"}
 
 
 def error_of(response):
@@ -21,8 +21,8 @@ def test_create_session_greets_and_asks(api):
     reply = r.json()
     assert set(reply) == REPLY_KEYS
     assert reply["expecting"] == "free_text" and reply["triage"] is None and reply["done"] is False
-    assert set(reply["slots"]) == set(RED_FLAG_SLOTS) | {"weeks"}
-    assert "911" in reply["say"]
+    assert set(reply["slots"]) == set(load().slot_ids) | {"weeks"}
+    assert "911" in reply["say"] and reply["turn"] == 0
 
 
 def test_create_with_weeks(api):

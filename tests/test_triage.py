@@ -2,16 +2,16 @@
 
 import pytest
 
-from models import RED_FLAG_SLOTS
 from intents.advice import render
 from intents.model import load
 from intents.triage import assess
 
 MODEL = load()
+SLOTS = MODEL.slot_ids
 
 
 def slots(**values):
-    base = {s: "no" for s in RED_FLAG_SLOTS}
+    base = {s: "no" for s in SLOTS}
     base.update(values)
     return base
 
@@ -20,9 +20,10 @@ def advice(result, number="911"):
     return render(MODEL.advice, result, number)
 
 
-@pytest.mark.parametrize("slot", RED_FLAG_SLOTS)
+@pytest.mark.parametrize("slot", SLOTS)
 def test_each_sign_alone_gets_its_level(slot):
-    result = assess(MODEL.rules, slots(**{slot: "yes"}), 30)
+    weeks = 10 if slot in MODEL.rules.windows else 30  # a sign of early pregnancy, early
+    result = assess(MODEL.rules, slots(**{slot: "yes"}), weeks)
     assert result.urgency == MODEL.rules.levels[slot]
     assert result.reasons == [slot]
 

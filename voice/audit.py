@@ -25,7 +25,7 @@ from typing import Iterable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from models import RED_FLAG_SLOTS, DialogueState, SlotValue, Urgency
+from models import DialogueState, SlotValue, Urgency
 
 
 class AuditEntry(BaseModel):
@@ -81,7 +81,7 @@ def entry_for(state: DialogueState, engine: str, now: float | None = None) -> Au
         ts=ts,
         urgency=reply.triage.urgency,
         reasons=list(reply.triage.reasons),
-        slots={s: state.slots.get(s) for s in RED_FLAG_SLOTS},
+        slots=dict(state.slots),
         weeks=state.weeks,
         engine=engine,
         stopped=state.stopped,
@@ -126,7 +126,7 @@ def revised(existing: AuditEntry, update: AuditEntry) -> AuditEntry:
 
 # --- export ----------------------------------------------------------------------------
 
-CSV_COLUMNS = ["id", "time", "urgency", "reasons", "weeks", "engine", "stopped", "revised_at", "session_ref", *RED_FLAG_SLOTS]
+CSV_COLUMNS = ["id", "time", "urgency", "reasons", "weeks", "engine", "stopped", "revised_at", "session_ref"]
 
 
 def to_json(entries: Iterable[AuditEntry]) -> str:
@@ -138,12 +138,16 @@ def to_json(entries: Iterable[AuditEntry]) -> str:
 
 
 def to_csv(entries: Iterable[AuditEntry]) -> str:
+    """One row per check; a column per red-flag slot the entries hold (the slot list is
+    data, and older entries may have been written under another one: blank there)."""
+    entries = list(entries)
+    slot_columns = list(dict.fromkeys(s for e in entries for s in e.slots))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + slot_columns)
     for e in entries:
         row = [e.id, e.time, e.urgency.value, ";".join(e.reasons), "" if e.weeks is None else e.weeks, e.engine,
                "yes" if e.stopped else "no", e.revised_at or "", e.session_ref]
-        row += [e.slots.get(s) or "" for s in RED_FLAG_SLOTS]
+        row += [e.slots.get(s) or "" for s in slot_columns]
         writer.writerow(row)
     return out.getvalue()

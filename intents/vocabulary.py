@@ -1,0 +1,118 @@
+"""What the skill listens for, as vocabulary.yaml holds it: answers, commands, sign
+phrases, context cues and the words of answers in people's own words. Types only."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from intents.wording import Strict
+
+
+# --- vocabulary.yaml ----------------------------------------------------------------
+
+
+class CueSet(Strict):
+    forward: list[str] = Field(default_factory=list)
+    backward: list[str] = Field(default_factory=list)
+    both: list[str] = Field(default_factory=list)
+    pseudo: list[str] = Field(default_factory=list)
+    anaphoric: list[str] = Field(default_factory=list)  # a next clause about the one before
+
+
+class ContextCues(Strict):
+    terminations: list[str]
+    negated: CueSet
+    historical: CueSet
+    family: CueSet
+    hypothetical: CueSet
+    uncertain: CueSet
+
+
+class SignPatterns(Strict):
+    present: list[str]
+    absent: list[str] = Field(default_factory=list)
+    negatable: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+class Commands(Strict):
+    courtesy: str
+    repeat: list[str]
+    help: list[str]
+    stop: list[str]
+    start_over: list[str]
+    clarify: list[str]
+
+
+class OutOfScope(Strict):
+    not_pregnant: list[str]
+    not_back: list[str]
+    back_words: str
+    question: str
+
+
+class SmallAmounts(Strict):
+    phrases: list[str]
+    no_for: list[str]
+
+
+class Minimizers(Strict):
+    phrases: list[str]
+    applies_to: list[str]
+
+
+class Hedges(Strict):
+    phrases: list[str]
+    not_an_answer_for: list[str]
+
+
+class References(Strict):
+    first: list[str] = Field(default_factory=list)
+    second: list[str] = Field(default_factory=list)
+    third: list[str] = Field(default_factory=list)
+    last: list[str] = Field(default_factory=list)
+    all: list[str] = Field(default_factory=list)
+    none: list[str] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list)
+    others_no: list[str] = Field(default_factory=list)
+
+    def items(self):
+        return self.model_dump().items()
+
+
+class Answering(Strict):
+    splits: list[str]
+    names: dict[str, list[str]]
+    references: References
+    exclusions: list[str]
+    minimizers: Minimizers
+    hedges: Hedges
+    corrections: list[str]
+    descriptions: list[str]
+    # slots whose answers tell how long it has hurt: "three weeks now" is not weeks of pregnancy
+    durations: list[str] = Field(default_factory=list)
+
+
+class AfterAdvice(Strict):
+    """What people say after the advice, besides corrections and commands."""
+
+    thanks: list[str]
+    goodbye: list[str]
+    more: list[str]
+    questions: dict[str, list[str]]  # question id -> patterns; the answers are in advice.yaml
+
+
+class Vocabulary(Strict):
+    macros: dict[str, str]
+    answers: dict[Literal["yes", "no", "unsure"], list[str]]
+    small_amounts: SmallAmounts
+    commands: Commands
+    context: ContextCues
+    out_of_scope: OutOfScope
+    signs: dict[str, SignPatterns]
+    implies: list[tuple[str, str]]
+    answering: Answering
+    after_advice: AfterAdvice
+    feelings: dict[str, list[str]]  # feeling -> patterns; the kind words are in questions.yaml
