@@ -17,6 +17,7 @@ ANSWER_FILES = ("answers_grouped.yaml", "answers_single.yaml")
 PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
 # A second blind set, written after the rules of issue 11 and never tuned on: held out.
 BLIND2 = Path(__file__).parent / "data" / "blind2"
+BLIND3 = Path(__file__).parent / "data" / "blind3"  # written for ectopic_signs
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -43,6 +44,14 @@ def held_out_answers() -> list[dict]:
 
 def held_out_patients() -> list[dict]:
     return _load(["patients.yaml"], BLIND2)
+
+
+def ectopic_answers() -> list[dict]:
+    return _load(["answers.yaml"], BLIND3)
+
+
+def ectopic_patients() -> list[dict]:
+    return _load(["patients.yaml"], BLIND3)
 
 
 def read(dialogue, item: dict):

@@ -43,7 +43,9 @@ def test_a_denied_sign_is_rarely_read_as_yes(answers):
 
 def test_most_answers_are_read_exactly(answers):
     t = answers["totals"]
-    assert t["grouped_exact"] >= 335
+    # 334: "the pain's mostly low down on the left" (to the nerves question, weeks not yet
+    # known) now counts as the ectopic sign; it stops counting once the weeks are 14 or more
+    assert t["grouped_exact"] >= 334
     assert t["exact"] >= 640, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
@@ -62,3 +64,15 @@ def test_the_second_blind_set_held_out_of_tuning(dialogue):
     patients = blind.score_patients(dialogue, blind.held_out_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 136
+
+
+def test_the_ectopic_set(dialogue):
+    """tests/data/blind3: answers and early-pregnancy patients written for ectopic_signs
+    from the contract and the question's wording; first seen at 49/90 answers and 33/35
+    patients, then tuned on (BENCHMARKS.md): a training score now."""
+    answers = blind.score_answers(dialogue, blind.ectopic_answers())
+    assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["exact"] >= 74
+    patients = blind.score_patients(dialogue, blind.ectopic_patients())
+    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
+    assert patients["exact"] >= 34

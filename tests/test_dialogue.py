@@ -217,6 +217,8 @@ def test_finished_session_repeats_and_accepts_new_signs(dialogue):
 
 
 def test_no_red_flag_path_is_short(dialogue):
-    # open question included; reported in BENCHMARKS.md
-    assert dialogue.count_questions() <= 12
-    assert dialogue.count_questions(weeks=12) <= 10
+    # open question included; reported in BENCHMARKS.md. Before 14 weeks, or with the
+    # weeks unknown, the ectopic question is one more (triage.md rule 4).
+    assert dialogue.count_questions() <= 13
+    assert dialogue.count_questions(weeks=12) <= 11
+    assert dialogue.count_questions(weeks=20) <= 10

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from models import DialogueState
+from models import STATE_SCHEMA, DialogueState
 from intents import model as im
 from intents.dialogue import Dialogue
 
@@ -72,6 +72,37 @@ def test_a_new_sign_is_a_data_edit(tmp_path):
         asked = dialogue.turn(asked, "I don't know" if asked.last_reply.expecting == "weeks" else "no")
     assert any("itchy" in q for q in questions)  # and asked when not said
     assert asked.slots["itching"] == "no" and asked.last_reply.slots["itching"] == "no"
+
+
+def test_a_state_saved_before_the_slot_list_was_data_goes_on():
+    """Saved by the previous version at nine weeks, before ectopic_signs existed: the new
+    slot is unknown, so it is asked (before 14 weeks), and nothing raises."""
+    old = DialogueState.model_validate_json((SAVED / "state_v1_at_nine_weeks.json").read_text())
+    assert "ectopic_signs" not in old.slots and old.schema_version == 1
+    dialogue = Dialogue()
+    state = dialogue.turn(old, "no")
+    assert state.schema_version == STATE_SCHEMA and state.slots["ectopic_signs"] is None
+    assert set(state.slots) == set(dialogue.model.slot_ids)
+    asked = []
+    while not state.done:
+        asked += state.last_reply.asking
+        state = dialogue.turn(state, "yes" if state.last_reply.asking == ["ectopic_signs"] else "no")
+    assert "ectopic_signs" in asked
+    assert state.last_reply.triage.urgency.value == "urgent" and "ectopic" in state.last_reply.triage.advice
+
+
+def test_a_state_saved_while_asking_the_weeks_goes_on():
+    old = DialogueState.model_validate_json((SAVED / "state_v1_before_weeks.json").read_text())
+    state = Dialogue().turn(old, "sixteen weeks")
+    assert state.weeks == 16 and not _asked_ectopic(Dialogue(), state)
+
+
+def _asked_ectopic(dialogue, state) -> bool:
+    while not state.done:
+        if state.last_reply.asking == ["ectopic_signs"]:
+            return True
+        state = dialogue.turn(state, "no")
+    return False
 
 
 def test_a_slot_removed_from_the_data_is_dropped_from_a_saved_state(tmp_path):

@@ -28,6 +28,13 @@ def test_each_sign_alone_gets_its_level(slot):
     assert result.reasons == [slot]
 
 
+@pytest.mark.parametrize("weeks,counts", [(13, True), (14, False), (30, False), (None, True)])
+def test_a_sign_of_early_pregnancy_counts_only_in_its_window(weeks, counts):
+    result = assess(MODEL.rules, slots(ectopic_signs="yes"), weeks)
+    assert (result.reasons == ["ectopic_signs"]) is counts
+    assert ("ectopic" in result.conditions) is counts
+
+
 def test_nothing_found_is_self_care_with_measures_and_safety_net():
     result = assess(MODEL.rules, slots(), 30)
     text = advice(result)
