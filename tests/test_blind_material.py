@@ -53,7 +53,7 @@ def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 247, result["failures"]
+    assert result["exact"] >= 249, result["failures"]
 
 
 def test_the_second_blind_set_held_out_of_tuning(dialogue):
@@ -76,3 +76,13 @@ def test_the_ectopic_set(dialogue):
     patients = blind.score_patients(dialogue, blind.ectopic_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 34
+
+
+def test_the_held_out_patients_in_british_english():
+    """The same people in en-GB words: never under-triaged (the advice's US spellings the
+    writers used, "labor", are the only misses)."""
+    from intents.dialogue import Dialogue
+
+    patients = blind.score_patients(Dialogue(locale="en-GB"), blind.held_out_patients())
+    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
+    assert patients["exact"] >= 135

@@ -59,3 +59,18 @@ def test_every_case_when_yes_is_said_by_describing_the_sign():
     described = [{**c, "style": "descriptive"} for c in CASES]
     failures = {c["id"]: p for c in described if (p := problems(c, converse(c, *talk)))}
     assert failures == {}
+
+
+def test_every_case_passes_in_british_english():
+    """en-GB: its own words and number (999, A&E, maternity triage), the same triage."""
+    start, turn = in_process(Dialogue(locale="en-GB"))
+
+    def turn_us_spelling(session, text):  # the cases name what the advice mentions in US spelling
+        reply = turn(session, text)
+        if reply["triage"]:
+            reply["triage"]["advice"] = reply["triage"]["advice"].replace("labour", "labor")
+        return reply
+
+    failures = {c["id"]: p for c in CASES if (p := problems(c, converse(c, start, turn_us_spelling)))}
+    assert failures == {}
+    assert "999" in start(None)["say"]
