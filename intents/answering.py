@@ -100,6 +100,7 @@ class AnswerReader:
     def _references(self, text: str, order: list[str]) -> list[_Target]:
         found = []
         index = {"first": 0, "second": 1, "third": 2, "last": -1}
+        pairs = {"first_two": slice(0, 2), "last_two": slice(-2, None)}
         for kind, pattern in self._refs.items():
             for m in pattern.finditer(text):
                 if kind in index:
@@ -107,6 +108,9 @@ class AnswerReader:
                     if i >= len(order):
                         continue
                     found.append(_Target([order[i]], None, m.span()))
+                elif kind in pairs:
+                    if len(order) > 2:  # of two signs, "the first two" is both: "all" says that
+                        found.append(_Target(list(order[pairs[kind]]), None, m.span()))
                 elif kind == "all":
                     found.append(_Target(list(order), None, m.span()))
                 elif kind == "none":

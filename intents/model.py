@@ -140,7 +140,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for command in ("repeat", "help", "stop", "start_over", "clarify"):
         check(f"commands.{command}", getattr(vocab.commands, command))
     for slot, patterns in vocab.signs.items():
-        for part in ("present", "absent", "negatable", "exclude"):
+        for part in ("present", "absent", "negatable", "exclude", "partial"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     a = vocab.answering
     for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),

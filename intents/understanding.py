@@ -36,15 +36,19 @@ def _blank(text: str, pattern: re.Pattern | None) -> str:
 
 
 IGNORED_CONTEXTS = ("hypothetical", "historical", "family")
+PART = "part"  # the value of a `partial` sign phrase
 
 
 def mention_value(value: str | None, context: str, matched: str) -> str | None:
     """What one mention says of its sign: "yes", "no", "unsure", or None (nothing).
 
-    value is "yes" for a present phrase, "no" for an absent one, None for a negatable one.
+    value is "yes" for a present phrase, "no" for an absent one, None for a negatable one,
+    PART for half of a sign: present when said, nothing when denied (rule 10).
     """
     if context in IGNORED_CONTEXTS:
         return None
+    if value == PART:
+        return None if context == "negated" else "unsure" if context == "uncertain" else "yes"
     if value is None:  # negatable: only a negated mention says anything
         if context != "negated" and not NEGATION_WORD.search(matched):
             return None
@@ -87,8 +91,9 @@ def with_signs_from(best: Understanding, others: list[Understanding]) -> Underst
 
 
 class _SignPatterns:
-    def __init__(self, present, absent, negatable, exclude):
+    def __init__(self, present, absent, negatable, exclude, partial):
         self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude
+        self.partial = partial
 
 
 class Understander:
@@ -103,6 +108,7 @@ class Understander:
                 compile_phrases(p.absent, macros, guard_gaps=True),
                 compile_phrases(p.negatable, macros),
                 compile_phrases(p.exclude, macros),
+                compile_phrases(p.partial, macros, guard_gaps=True),
             )
             for slot, p in vocab.signs.items()
         }
@@ -143,7 +149,8 @@ class Understander:
         phrase, "no" for an absent one, None for a negatable one."""
         for slot, patterns in self._signs.items():
             searchable = _blank(text, patterns.exclude)
-            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable)):
+            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable),
+                                   (PART, patterns.partial)):
                 if pattern is not None:
                     for m in pattern.finditer(searchable):
                         yield slot, value, m

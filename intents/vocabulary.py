@@ -35,6 +35,9 @@ class SignPatterns(Strict):
     absent: list[str] = Field(default_factory=list)
     negatable: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # one half of a sign with two ("chest pain" of "trouble breathing or chest pain"): said,
+    # it is the sign; denied, it leaves the other half open, so it rules nothing out (rule 10)
+    partial: list[str] = Field(default_factory=list)
 
 
 class Commands(Strict):
@@ -73,6 +76,8 @@ class References(Strict):
     second: list[str] = Field(default_factory=list)
     third: list[str] = Field(default_factory=list)
     last: list[str] = Field(default_factory=list)
+    first_two: list[str] = Field(default_factory=list)
+    last_two: list[str] = Field(default_factory=list)
     all: list[str] = Field(default_factory=list)
     none: list[str] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list)

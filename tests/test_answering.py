@@ -38,6 +38,16 @@ GROUP = {
     ("fever_urine", "all three", {"fever": "yes", "urinary_pain": "yes", "flank_pain": "yes"}),
     ("fever_urine", "fever yes, the rest no", {"fever": "yes", "urinary_pain": "no", "flank_pain": "no"}),
     ("legs", "the first one", {"radiating": "yes", "leg_weakness": None, "walking_difficulty": None}),
+    # positions said without "one", two at once, and "my first" (a first baby, not a position)
+    ("legs", "first and last", {"radiating": "yes", "leg_weakness": None, "walking_difficulty": "yes"}),
+    ("legs", "the middle one", {"radiating": None, "leg_weakness": "yes", "walking_difficulty": None}),
+    ("fever_urine", "the first two, not the last", {"fever": "yes", "urinary_pain": "yes", "flank_pain": "no"}),
+    ("belly_pain", "no, I don't know what it's meant to feel like, it's my first",
+     {"constant_abdominal": None, "contractions": None}),
+    # half of a sign denied leaves the other half open (rule 10)
+    ("breathing_fainting", "no chest pain, but I did faint at work", {"breathing": None, "fainting": "yes"}),
+    ("nerves", "both I think, I can't really feel down there and I've leaked a bit",
+     {"saddle_numbness": "yes", "bladder_bowel": "yes"}),
     ("bleeding_or_fluid", "bleeding? no I haven't had any", {"vaginal_bleeding": "no", "fluid_leak": None}),
     ("breathing_fainting", "no but I fainted this morning", {"breathing": "no", "fainting": "yes"}),
     ("bleeding_or_fluid", "yes, but no fluid", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),

@@ -34,7 +34,7 @@ def _listed(failures, key):
 
 
 def test_a_sign_said_or_uncertain_is_rarely_read_as_no(answers):
-    assert answers["totals"]["false_no"] <= 2, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["false_no"] <= 1, _listed(answers["failures"], "false_no")
 
 
 def test_a_denied_sign_is_rarely_read_as_yes(answers):
@@ -43,10 +43,11 @@ def test_a_denied_sign_is_rarely_read_as_yes(answers):
 
 def test_most_answers_are_read_exactly(answers):
     t = answers["totals"]
-    # 334: "the pain's mostly low down on the left" (to the nerves question, weeks not yet
-    # known) now counts as the ectopic sign; it stops counting once the weeks are 14 or more
-    assert t["grouped_exact"] >= 334
-    assert t["exact"] >= 640, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    # training scores; one known miss since ectopic_signs: "the pain's mostly low down on
+    # the left" (to the nerves question, weeks not yet known) counts as the ectopic sign, and
+    # stops counting once the weeks are 14 or more
+    assert t["grouped_exact"] >= 349
+    assert t["exact"] >= 656, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -59,8 +60,8 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 def test_the_second_blind_set_held_out_of_tuning(dialogue):
     """tests/data/blind2: written after the rules, scored as it came (BENCHMARKS.md)."""
     answers = blind.score_answers(dialogue, blind.held_out_answers())
-    assert answers["totals"]["false_no"] <= 2, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 239
+    assert answers["totals"]["false_no"] <= 1, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["exact"] >= 246
     patients = blind.score_patients(dialogue, blind.held_out_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 136
