@@ -64,6 +64,7 @@ class _Target:
     value: str | None  # None: the part's own answer decides
     span: Span
     mention: Mention | None = None  # a sign phrase: its value comes from its context
+    position: bool = False  # "the second one", "both": it picks signs, it never waits for an answer
 
 
 class AnswerReader:
@@ -107,12 +108,12 @@ class AnswerReader:
                     i = index[kind]
                     if i >= len(order):
                         continue
-                    found.append(_Target([order[i]], None, m.span()))
+                    found.append(_Target([order[i]], None, m.span(), position=True))
                 elif kind in pairs:
                     if len(order) > 2:  # of two signs, "the first two" is both: "all" says that
-                        found.append(_Target(list(order[pairs[kind]]), None, m.span()))
+                        found.append(_Target(list(order[pairs[kind]]), None, m.span(), position=True))
                 elif kind == "all":
-                    found.append(_Target(list(order), None, m.span()))
+                    found.append(_Target(list(order), None, m.span(), position=True))
                 elif kind == "none":
                     found.append(_Target(list(order), "no", m.span()))
                 elif kind in ("others", "others_no"):
@@ -192,6 +193,8 @@ class AnswerReader:
         """A part that only names signs ("bleeding?", "leaking fluid,"): the answer comes
         in the part after it ("bleeding? no I haven't")."""
         rest = list(text[part[0]:part[1]])
+        if any(t.position for t in inside):
+            return False  # "the second one, I'm OK now": the choice is the answer
         if all(self._own(text, t, part) is not None for t in inside):
             return False  # "I fainted this morning", "only a week": they say it themselves
         for t in inside:
@@ -273,10 +276,16 @@ class AnswerReader:
                 words = (self._answer_in(text[t.span[1]:after_end], [], asking)
                          or self._answer_in(text[before_start:t.span[0]], [], asking)) if len(inside) > 1 else \
                     self._answer_in(chunk, [(x.span[0] - part[0], x.span[1] - part[0]) for x in inside], asking)
-                value = self._value(text, t, part, words)
+                scope = part
+                between = text[before_start:t.span[0]]
+                if i > 0 and len(between.split()) <= 2 and self._answer_in(between, [], asking):
+                    scope = (t.span[0], part[1])  # "bleeding no leaking yes": that "no" was the bleeding's
+                value = self._value(text, t, scope, words)
+                lead = text[part[0]:t.span[0]]
+                if value is None and t.mention is not None and self._exclusion.search(_DETERMINER.sub("", lead)):
+                    value = "yes"  # "only the fluid": named to be picked out
                 if value is None:
                     continue
-                lead = text[part[0]:t.span[0]]
                 if self._exclusion.search(_DETERMINER.sub("", lead)):  # "only (the) X"
                     exclusive = exclusive or value in ("yes", "unsure")
                 self._put(t, value, specific, broad, others)

@@ -18,6 +18,7 @@ PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
 # A second blind set, written after the rules of issue 11 and never tuned on: held out.
 BLIND2 = Path(__file__).parent / "data" / "blind2"
 BLIND3 = Path(__file__).parent / "data" / "blind3"  # written for ectopic_signs
+BLIND4 = Path(__file__).parent / "data" / "blind4"  # composite answers, written after issue 11's rules
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -52,6 +53,14 @@ def ectopic_answers() -> list[dict]:
 
 def ectopic_patients() -> list[dict]:
     return _load(["patients.yaml"], BLIND3)
+
+
+def fourth_answers() -> list[dict]:
+    return _load(["answers.yaml"], BLIND4)
+
+
+def fourth_patients() -> list[dict]:
+    return _load(["patients.yaml"], BLIND4)
 
 
 def read(dialogue, item: dict):

@@ -44,6 +44,21 @@ GROUP = {
     ("fever_urine", "the first two, not the last", {"fever": "yes", "urinary_pain": "yes", "flank_pain": "no"}),
     ("belly_pain", "no, I don't know what it's meant to feel like, it's my first",
      {"constant_abdominal": None, "contractions": None}),
+    # signs answered one after another, a list under one "no", a choice then a remark
+    ("bleeding_or_fluid", "bleeding no leaking yes", {"vaginal_bleeding": "no", "fluid_leak": "yes"}),
+    ("legs", "no numbness, tingling or weakness, it hurts to walk though",
+     {"leg_weakness": "no", "walking_difficulty": "yes"}),
+    ("breathing_fainting", "the second one, I went down in the supermarket, I'm ok now",
+     {"fainting": "yes", "breathing": "no"}),
+    ("nerves", "no numbness down there and my bladder and bowels are fine", {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    ("legs", "ah no, it stays in my back, legs are grand and I'm walking about no bother",
+     {"radiating": "no", "leg_weakness": "no", "walking_difficulty": "no"}),
+    ("fever_urine", "it's a dull ache across the whole lower back, both sides, not just one",
+     {"fever": None, "urinary_pain": None}),  # "both sides" is not "both of them"
+    ("fever_urine", "temp was 37.2 so no fever, weeing's fine too", {"fever": "no", "urinary_pain": "no"}),
+    ("fetal_movement", "she's barely moved today, usually she's really active", {"fetal_movement": "yes"}),
+    ("belly_pain", "I'm 38 weeks and they're coming every five minutes now", {"contractions": "yes"}),
+    ("onset_trauma", "i wouldnt say sudden its been building up", {"sudden_severe": "no"}),
     # half of a sign denied leaves the other half open (rule 10)
     ("breathing_fainting", "no chest pain, but I did faint at work", {"breathing": None, "fainting": "yes"}),
     ("nerves", "both I think, I can't really feel down there and I've leaked a bit",
@@ -101,6 +116,22 @@ def test_a_correction_after_the_advice_gives_new_advice(dialogue):
     while not state.done:  # the questions the emergency left unasked
         state = dialogue.turn(state, "no")
     assert state.last_reply.triage.urgency == "self_care"
+
+
+@pytest.mark.parametrize("opening, correction, slot", [
+    ("the pain shoots down my leg and my legs feel weak", "wait, sorry, my legs aren't actually weak or numb", "leg_weakness"),
+    ("my back's sore since I slipped", "sorry, I got that wrong, I didn't actually fall, I caught myself", "trauma"),
+    ("my back aches and my bump goes tight", "no wait, my bump doesn't go tight at all, it's only my back", "contractions"),
+])
+def test_a_denial_inside_the_sign_phrase_corrects_after_the_advice(dialogue, opening, correction, slot):
+    state = dialogue.turn(dialogue.start("t", 30), opening)
+    while not state.done:
+        state = dialogue.turn(state, "no")
+    assert state.slots[slot] == "yes" and state.last_reply.triage.urgency == "urgent"
+    state = dialogue.turn(state, correction)
+    while not state.done:
+        state = dialogue.turn(state, "no")
+    assert state.slots[slot] == "no" and state.last_reply.triage.urgency.rank < 3
 
 
 def test_a_negated_sign_heard_in_speech_is_still_asked(dialogue):
