@@ -26,6 +26,14 @@ _DURATION_AFTER = re.compile(r"^ ?(?:ago|now or|straight|in a row|of (?:pain|thi
 # "my lower back aches, 25 weeks": a number of weeks that is a clause of its own
 _OWN_CLAUSE_BEFORE = re.compile(r"[.,] (?:and |um |so |oh )?(?:about |around |nearly |almost |just |only )?$")
 _OWN_CLAUSE_AFTER = re.compile(r"^ ?(?:[.,]|$|(?:now|today|pregnant|along|gone|exactly|and|so|with)\b)")
+# "due in 8 weeks" (40 - 8), "two weeks overdue" (40 + 2), "my last period was 10 weeks ago"
+_DUE_IN_BEFORE = re.compile(r"(?:due|baby is due|baby s due|due date is) (?:in )?(?:about |around |just |only |roughly )?$")
+_OVERDUE_AFTER = re.compile(r"^ ?(?:overdue|over due|late|past (?:my |the )?due date)")
+_LAST_PERIOD_BEFORE = re.compile(r"(?:last period|last menstrual period|lmp)(?: \w+){0,3} (?:about |around )?$")
+_AGO_AFTER = re.compile(r"^ ?ago")
+# "8 or 9 weeks", "between 18 and 20 weeks": no one number; asked again
+_RANGE_BEFORE = re.compile(r"\d+ (?:or|to|and|or maybe) (?:about |maybe )?$")
+_RANGE_AFTER = re.compile(r"^ (?:or|to|and|or maybe) (?:about |maybe )?\d+")
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
 
@@ -53,6 +61,17 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
         candidates.append((m, (float(m.group(1)) - 0.5) * WEEKS_PER_MONTH))
     for m, weeks in sorted(candidates, key=lambda c: c[0].start()):
         before, after = text[: m.start()], text[m.end():]
+        if _RANGE_BEFORE.search(before):
+            continue
+        if _DUE_IN_BEFORE.search(before):
+            yield _checked(40 - weeks) + (m.span(), False)
+            continue
+        if _OVERDUE_AFTER.match(after):
+            yield _checked(min(40 + weeks, MAX_WEEKS)) + (m.span(), False)
+            continue
+        if _LAST_PERIOD_BEFORE.search(before) and _AGO_AFTER.match(after):
+            yield _checked(weeks) + (m.span(), False)
+            continue
         if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after):
             continue
         at_start = not before.strip(" .,")
@@ -68,6 +87,8 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
         # "I had my first at 38 weeks, now I'm 20") the caller picks by corrections and context
         taken = [m.span() for m, _ in candidates]
         for n in _BARE.finditer(text):
+            if _RANGE_AFTER.match(text[n.end():]) or _RANGE_BEFORE.search(text[:n.start()]):
+                continue  # one end of a range: the weeks stay unknown (every stage's advice applies)
             if not any(a <= n.start() < b for a, b in taken) and not _DAYS_AFTER.match(text[n.end():]):
                 yield _checked(float(n.group(1).replace(" point ", "."))) + (n.span(), True)
 

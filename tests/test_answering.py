@@ -147,6 +147,11 @@ def test_a_negated_sign_heard_in_speech_is_still_asked(dialogue):
     ("I had my first at 38 weeks, now I'm 20", 20),
     ("26+3", 26),
     ("34 and a half weeks", 34),
+    ("I'm due in 8 weeks", 32),
+    ("two weeks overdue", 42),
+    ("my last period started ten weeks ago today", 10),
+    ("um like eight or nine weeks", None),  # a range: unknown, so every stage's advice applies
+    ("somewhere between 18 and 20 weeks", None),
 ])
 def test_weeks_corrected_or_beside_another_number(dialogue, text, weeks):
     assert answer(dialogue, "weeks", text).weeks == weeks

@@ -95,7 +95,7 @@ def test_the_fourth_set(dialogue):
     said sign as "no") and 74/80 patients (1 under-triaged), then tuned on: a training score."""
     answers = blind.score_answers(dialogue, blind.fourth_answers())
     assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 183 and answers["totals"]["grouped_exact"] >= 131
+    assert answers["totals"]["exact"] >= 188 and answers["totals"]["grouped_exact"] >= 131
     patients = blind.score_patients(dialogue, blind.fourth_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 80
