@@ -236,6 +236,7 @@ class AnswerReader:
                 if said_before and self._retraction is not None and self._retraction.match(chunk.lstrip(" ,.")):
                     for t in said_before:  # "I had trouble peeing after my first, but not now"
                         retracted.update(t.slots)
+                        self._put(t, "no", specific, broad, others)
                     said_before, previous = [], set()
                     continue
                 words = self._answer_in(chunk, [], asking)

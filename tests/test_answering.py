@@ -59,6 +59,9 @@ GROUP = {
     ("fetal_movement", "she's barely moved today, usually she's really active", {"fetal_movement": "yes"}),
     ("belly_pain", "I'm 38 weeks and they're coming every five minutes now", {"contractions": "yes"}),
     ("onset_trauma", "i wouldnt say sudden its been building up", {"sudden_severe": "no"}),
+    # a past pregnancy's sign, then "not this time": a no for this pregnancy
+    ("nerves", "I had numbness down there in my last pregnancy but not this time", {"saddle_numbness": "no"}),
+    ("belly_pain", "I had braxton hicks with my first but nothing this time", {"contractions": "no"}),
     # half of a sign denied leaves the other half open (rule 10)
     ("breathing_fainting", "no chest pain, but I did faint at work", {"breathing": None, "fainting": "yes"}),
     ("nerves", "both I think, I can't really feel down there and I've leaked a bit",

@@ -46,8 +46,8 @@ def test_most_answers_are_read_exactly(answers):
     # training scores; one known miss since ectopic_signs: "the pain's mostly low down on
     # the left" (to the nerves question, weeks not yet known) counts as the ectopic sign, and
     # stops counting once the weeks are 14 or more
-    assert t["grouped_exact"] >= 351
-    assert t["exact"] >= 659, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 354
+    assert t["exact"] >= 667, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -61,7 +61,7 @@ def test_the_second_blind_set_held_out_of_tuning(dialogue):
     """tests/data/blind2: written after the rules, scored as it came (BENCHMARKS.md)."""
     answers = blind.score_answers(dialogue, blind.held_out_answers())
     assert answers["totals"]["false_no"] <= 1, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 257
+    assert answers["totals"]["exact"] >= 258
     patients = blind.score_patients(dialogue, blind.held_out_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 137
@@ -73,7 +73,7 @@ def test_the_ectopic_set(dialogue):
     patients, then tuned on (BENCHMARKS.md): a training score now."""
     answers = blind.score_answers(dialogue, blind.ectopic_answers())
     assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 75
+    assert answers["totals"]["exact"] >= 76
     patients = blind.score_patients(dialogue, blind.ectopic_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 34
@@ -95,7 +95,7 @@ def test_the_fourth_set(dialogue):
     said sign as "no") and 74/80 patients (1 under-triaged), then tuned on: a training score."""
     answers = blind.score_answers(dialogue, blind.fourth_answers())
     assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 188 and answers["totals"]["grouped_exact"] >= 131
+    assert answers["totals"]["exact"] >= 194 and answers["totals"]["grouped_exact"] >= 136
     patients = blind.score_patients(dialogue, blind.fourth_patients())
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 80
