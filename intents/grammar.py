@@ -9,9 +9,8 @@ the advice, the commands and the emergency phrases.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from intents.model import load
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
           "fifteen sixteen seventeen eighteen nineteen").split()
@@ -28,8 +27,8 @@ def number_words(n: int) -> str:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    text = resources.files("intents").joinpath("data", "grammar.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """grammar.yaml as validated with the rest of the interaction model at start-up."""
+    return load().grammar.model_dump()
 
 
 def _unique(phrases) -> list[str]:

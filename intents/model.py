@@ -17,10 +17,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from models import Urgency
 from intents.patterns import compile_phrases
-from intents.vocabulary import Vocabulary
+from intents.vocabulary import Grammar, Vocabulary
 from intents.wording import Advice, Question, Questions, Strict
 
-DATA_FILES = ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml")
+DATA_FILES = ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml", "grammar.yaml")
 # The base files hold the en-US words; another locale's folder under data/locales/ holds
 # only what it words differently (questions.yaml, advice.yaml), merged over the base.
 DEFAULT_LOCALE = "en-US"
@@ -73,6 +73,7 @@ class InteractionModel(Strict):
     questions: Questions
     vocabulary: Vocabulary
     advice: Advice
+    grammar: Grammar
 
     @property
     def slot_ids(self) -> tuple[str, ...]:
@@ -258,5 +259,7 @@ def load(locale: str = DEFAULT_LOCALE, data=None) -> InteractionModel:
     questions = _parse("questions.yaml", Questions, _read_locale("questions.yaml", locale, data))
     vocab = _parse("vocabulary.yaml", Vocabulary, _read("vocabulary.yaml", data))
     advice = _parse("advice.yaml", Advice, _read_locale("advice.yaml", locale, data))
+    grammar = _parse("grammar.yaml", Grammar, _read("grammar.yaml", data))
+    _check_slot_ids("grammar.yaml", "signs", grammar.signs, rules.slots)
     validate(rules, questions, vocab, advice)
-    return InteractionModel(rules=rules, questions=questions, vocabulary=vocab, advice=advice)
+    return InteractionModel(rules=rules, questions=questions, vocabulary=vocab, advice=advice, grammar=grammar)

@@ -121,3 +121,32 @@ class Vocabulary(Strict):
     answering: Answering
     after_advice: AfterAdvice
     feelings: dict[str, list[str]]  # feeling -> patterns; the kind words are in questions.yaml
+
+
+# --- grammar.yaml: what a grammar recogniser may hear -----------------------------------
+
+
+class WeeksGrammar(Strict):
+    unknown: list[str]
+    leads: list[str]
+    week_tails: list[str]
+    month_tails: list[str]
+
+
+class SpokenSign(Strict):
+    present: list[str] = Field(default_factory=list)
+    absent: list[str] = Field(default_factory=list)
+
+
+class Grammar(Strict):
+    """Whole phrases (no patterns): a grammar-constrained recogniser hears only these."""
+
+    answers: dict[Literal["yes", "no", "unsure"], list[str]]
+    small_amounts: list[str]
+    heads: dict[Literal["yes", "no", "unsure"], list[str]]
+    tails: dict[Literal["yes", "no", "unsure"], list[str]]
+    commands: list[str]
+    always: list[str]
+    echo_heads: dict[Literal["present", "absent"], list[str]]
+    signs: dict[str, SpokenSign]
+    weeks: WeeksGrammar

@@ -71,3 +71,18 @@ def test_broken_yaml_names_the_file(tmp_path):
     (folder / "slots.yaml").write_text("levels: [unclosed")
     with pytest.raises(im.InteractionModelError, match=r"intents/data/slots.yaml: not valid YAML"):
         im.load(data=folder)
+
+
+def test_the_recognisers_phrases_are_checked_with_the_rest(tmp_path):
+    """grammar.yaml has a schema and is validated at start-up like the other files."""
+    folder = _copy_of_the_data(tmp_path)
+    data = yaml.safe_load((folder / "grammar.yaml").read_text())
+    data["signs"]["bleeeding"] = data["signs"].pop("vaginal_bleeding")
+    (folder / "grammar.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(im.InteractionModelError, match=r"grammar.yaml: signs: unknown slot id\(s\) \['bleeeding'\]"):
+        im.load(data=folder)
+    data["signs"]["vaginal_bleeding"] = data["signs"].pop("bleeeding")
+    data["tails"]["maybe"] = ["perhaps"]
+    (folder / "grammar.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(im.InteractionModelError, match=r"grammar.yaml: tails.maybe"):
+        im.load(data=folder)

@@ -22,16 +22,15 @@ load it (~0.3 s).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import re
 import tempfile
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from intents.grammar import answer_phrases
+from intents.model import load
 
 VERSION = "4"  # bump when the corpus recipe changes: the cache key includes it
 
@@ -69,10 +68,11 @@ WHEN = ["", "when i stand", "when i walk", "when i sit", "when i bend", "at nigh
         "for a few days", "for three weeks", "on and off", "when i turn over in bed"]
 
 
-def _data_texts() -> dict:
-    base = resources.files("intents").joinpath("data")
-    return {n: base.joinpath(n).read_text(encoding="utf-8")
-            for n in ("vocabulary.yaml", "grammar.yaml", "questions.yaml")}
+def _data() -> dict:
+    """The parts of the interaction model the corpus is made from, as validated at start-up."""
+    model = load()
+    return {"vocabulary": model.vocabulary.model_dump(), "grammar": model.grammar.model_dump(),
+            "questions": model.questions.model_dump()}
 
 
 def _expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -151,15 +151,13 @@ def _say(text: str, rng: random.Random) -> str:
 def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
     """Sentences a pregnant person with back pain might open with (lower case, no punctuation)."""
     rng = random.Random(seed)
-    texts = _data_texts()
-    vocab = yaml.safe_load(texts["vocabulary.yaml"])
-    grammar = yaml.safe_load(texts["grammar.yaml"])
-    questions = yaml.safe_load(texts["questions.yaml"])
+    data = _data()
+    vocab, grammar, questions = data["vocabulary"], data["grammar"], data["questions"]
     macros = vocab["macros"]
     sampler = _Sampler(rng)
     symptoms: list[str] = []
     for slot in vocab["signs"].values():
-        for pattern in slot.get("present", []) + slot.get("absent", []):
+        for pattern in slot.get("present", []) + slot.get("partial", []) + slot.get("absent", []):
             full = _expand_macros(pattern, macros)
             for _ in range(per_pattern):
                 s = sampler.sample(full)
@@ -257,8 +255,7 @@ def cache_dir() -> Path:
 def domain_lm(dict_path: str, known) -> Path:
     """Path of the domain ARPA model, built (and cached) if needed."""
     h = hashlib.sha256(VERSION.encode())
-    for name, text in sorted(_data_texts().items()):
-        h.update(name.encode() + text.encode())
+    h.update(json.dumps(_data(), sort_keys=True).encode())
     h.update(str(os.path.getsize(dict_path)).encode())
     path = cache_dir() / f"domain-{h.hexdigest()[:16]}.arpa"
     if not path.exists():
