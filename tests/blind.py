@@ -19,6 +19,7 @@ PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
 BLIND2 = Path(__file__).parent / "data" / "blind2"
 BLIND3 = Path(__file__).parent / "data" / "blind3"  # written for ectopic_signs
 BLIND4 = Path(__file__).parent / "data" / "blind4"  # composite answers, written after issue 11's rules
+BLIND5 = Path(__file__).parent / "data" / "blind5"  # written last, to measure the rules held out
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -61,6 +62,14 @@ def fourth_answers() -> list[dict]:
 
 def fourth_patients() -> list[dict]:
     return _load(["patients.yaml"], BLIND4)
+
+
+def fifth_answers() -> list[dict]:
+    return _load(["answers.yaml"], BLIND5)
+
+
+def fifth_patients() -> list[dict]:
+    return _load(["patients.yaml"], BLIND5)
 
 
 def read(dialogue, item: dict):

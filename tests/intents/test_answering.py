@@ -62,6 +62,8 @@ GROUP = {
     # a past pregnancy's sign, then "not this time": a no for this pregnancy
     ("nerves", "I had numbness down there in my last pregnancy but not this time", {"saddle_numbness": "no"}),
     ("belly_pain", "I had braxton hicks with my first but nothing this time", {"contractions": "no"}),
+    ("heavy_bleeding", "not soaking, no, but there was something that looked like a bit of tissue", {"heavy_bleeding": "yes"}),
+    ("persistent", "ages, since about Christmas, and it never really goes even when I rest", {"persistent": "yes"}),
     # half of a sign denied leaves the other half open (rule 10)
     ("breathing_fainting", "no chest pain, but I did faint at work", {"breathing": None, "fainting": "yes"}),
     ("nerves", "both I think, I can't really feel down there and I've leaked a bit",

@@ -10,7 +10,7 @@ from models import STATE_SCHEMA, DialogueState
 from intents import model as im
 from intents.dialogue import Dialogue
 
-SAVED = Path(__file__).parent / "data" / "saved"  # states written by commit 7231f58
+SAVED = Path(__file__).parents[1] / "data" / "saved"  # states written by commit 7231f58
 
 
 def _data_copy(tmp_path: Path) -> Path:
@@ -107,7 +107,7 @@ def _asked_ectopic(dialogue, state) -> bool:
 
 def test_a_slot_removed_from_the_data_is_dropped_from_a_saved_state(tmp_path):
     folder = _data_copy(tmp_path)
-    for name in ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml"):
+    for name in ("slots.yaml", "questions.yaml", "vocabulary.yaml", "advice.yaml", "grammar.yaml"):
         _edit(folder, name, lambda d: d.update(_without(d, "persistent")))
     for name in ("questions.yaml", "advice.yaml"):
         path = folder / "locales" / "en-GB" / name
