@@ -1,4 +1,4 @@
-"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,spoken,latency,throughput,load,voice,asr]`.
+"""`make bench` = `python -m benchmarks [--quick] [--only dialogue,spoken,latency,throughput,load,pressure,voice,asr]`.
 
 Runs the service benchmarks (benchmarks/service_bench.py), the voice turn benchmark (end of
 audio to reply text and reply audio, benchmarks/voice_turn_bench.py) and, when it exists,
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from benchmarks import report, service_bench
 
-ALL = ("dialogue", "spoken", "latency", "throughput", "load", "voice", "asr")
+ALL = ("dialogue", "spoken", "latency", "throughput", "load", "pressure", "voice", "asr")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,6 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             results[name]["loadavg_after"] = os.getloadavg()[0]
             print(f"[bench] {name} done in {time.perf_counter() - t:.0f} s", flush=True)
             print(report.console(name, results[name]), flush=True)
+
+    if "pressure" in wanted:  # text turns under 60 concurrent speech uploads (benchmarks/audio_pressure.py)
+        from benchmarks import audio_pressure
+
+        print("[bench] pressure …", flush=True)
+        results["pressure"] = audio_pressure.run(quick=args.quick)
+        print(f"[bench] pressure: text median {results['pressure']['ratio']:.2f}x idle", flush=True)
+        report.write_section(Path(args.out), "service-pressure", "\n".join(audio_pressure.markdown(results["pressure"])))
 
     if "voice" in wanted:
         from benchmarks import voice_turn_bench

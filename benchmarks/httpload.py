@@ -57,6 +57,7 @@ class AsyncClient:
         self._extra = extra
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_headers: dict[str, str] = {}  # of the latest response, names lower-case
 
     async def _connect(self) -> None:
         self.reader, self.writer = await asyncio.wait_for(
@@ -78,12 +79,14 @@ class AsyncClient:
         status_line = await self.reader.readuntil(b"\r\n")
         status = int(status_line.split(b" ", 2)[1])
         length, close = 0, False
+        self.last_headers = {}
         while True:
             line = await self.reader.readuntil(b"\r\n")
             if line == b"\r\n":
                 break
             name, _, value = line.partition(b":")
             name = name.strip().lower()
+            self.last_headers[name.decode("latin-1")] = value.strip().decode("latin-1")
             if name == b"content-length":
                 length = int(value.strip())
             elif name == b"connection" and value.strip().lower() == b"close":

@@ -82,8 +82,9 @@ class ServeProcess:
     takes a new port, so a killed server can be started again on the same data."""
 
     def __init__(self, log_dir: str | Path, env: dict[str, str], args: list[str] | None = None,
-                 name: str = "serve"):
+                 name: str = "serve", max_files: int | None = None):
         self.env, self.args = env, list(args or [])
+        self.max_files = max_files  # RLIMIT_NOFILE of the server (a low descriptor limit)
         self.host = HOST
         self.port = free_port()
         self.url = f"http://{self.host}:{self.port}"
@@ -97,7 +98,8 @@ class ServeProcess:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "voice.cli", "serve", "--host", self.host, "--port", str(self.port),
                  *self.args],
-                cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=self._limits if self.max_files else None)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -107,6 +109,11 @@ class ServeProcess:
             time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"backpain serve did not answer within {START_TIMEOUT} s:\n{self.logs()[-2000:]}")
+
+    def _limits(self) -> None:  # in the child, before exec
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.max_files, self.max_files))
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> "ServeProcess":
         """Until /readyz answers 200 (the recogniser loads in the background)."""

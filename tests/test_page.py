@@ -299,11 +299,14 @@ def test_a_spoken_conversation_by_push_to_talk(browser, server, tmp_path):
         label = {"free_text": "opening", "weeks": "weeks"}.get(reply["expecting"], "no")
         speaker.say(label, how=next(ways, "mouse"), shot="listening" if not heard else None)
         reply = latest(server, page)
-        heard.append(reply["transcript"])
-        # what was heard, under the turn and above the next question; the new question, large
-        assert page.text("heard") == f"I heard: “{reply['transcript']}”" if reply["transcript"] else "I didn't catch that."
+        assert "transcript" not in reply  # what was heard is in the /audio reply only, never stored
+        # what was heard (from the /audio reply), under the turn and above the next question
+        shown = page.text("heard")
+        transcript = shown[len("I heard: “"):-1] if shown.startswith("I heard: “") else ""
+        assert shown == (f"I heard: “{transcript}”" if transcript else "I didn't catch that.")
+        heard.append(transcript)
         assert page.log("heard")[-1].endswith(
-            f"I heard: “{reply['transcript']}”" if reply["transcript"] else "I didn't catch anything.")
+            f"I heard: “{transcript}”" if transcript else "I didn't catch anything.")
         if len(heard) == 1:
             page.shot("heard-first-answer")
             assert max(speaker.levels) > 0.4 and min(speaker.levels) < 0.2, speaker.levels  # the meter moves

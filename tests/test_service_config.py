@@ -26,7 +26,9 @@ def test_rates(text, per_second):
 @pytest.mark.parametrize("name, value", [("BACKPAIN_SESSION_TTL", "a day"), ("BACKPAIN_SESSION_TTL", "0"),
                                          ("BACKPAIN_RATE_LIMIT", "fast"), ("BACKPAIN_RATE_BURST", "0"),
                                          ("BACKPAIN_SQLITE_SYNC", "sometimes"), ("BACKPAIN_SESSION_STORE", "postgres://x"),
-                                         ("BACKPAIN_REQUEST_TIMEOUT", "-1")])
+                                         ("BACKPAIN_REQUEST_TIMEOUT", "-1"), ("BACKPAIN_HEADER_TIMEOUT", "soon"),
+                                         ("BACKPAIN_KEEPALIVE_TIMEOUT", "0"), ("BACKPAIN_AUDIO_IN_FLIGHT", "0"),
+                                         ("BACKPAIN_AUDIO_IN_FLIGHT", "many"), ("BACKPAIN_MAX_CONNECTIONS", "-5")])
 def test_bad_values_are_refused_by_name(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
@@ -36,12 +38,22 @@ def test_bad_values_are_refused_by_name(monkeypatch, name, value):
 def test_defaults(monkeypatch):
     for var in ("BACKPAIN_SESSION_STORE", "BACKPAIN_SESSION_TTL", "BACKPAIN_RATE_LIMIT", "BACKPAIN_RATE_BURST",
                 "BACKPAIN_API_TOKEN", "BACKPAIN_CORS_ORIGINS", "BACKPAIN_SQLITE_SYNC", "BACKPAIN_REQUEST_TIMEOUT",
-                "BACKPAIN_HOST"):
+                "BACKPAIN_HOST", "BACKPAIN_AUDIO_IN_FLIGHT", "BACKPAIN_HEADER_TIMEOUT", "BACKPAIN_KEEPALIVE_TIMEOUT",
+                "BACKPAIN_MAX_CONNECTIONS"):
         monkeypatch.delenv(var, raising=False)
     s = Settings.from_env()
     assert (s.session_store, s.session_ttl, s.sqlite_sync) == ("sqlite", 86400, "normal")
     assert (s.rate_limit, s.rate_burst, s.rate_limit_loopback) == (20, 40, False)
     assert (s.api_token, s.cors_origins, s.host, s.request_timeout) == ("", (), "127.0.0.1", 30)
+    assert (s.audio_in_flight, s.header_timeout, s.keepalive_timeout, s.max_connections) == (4, 10, 5, 512)
+
+
+def test_staying_up_settings_from_env(monkeypatch):
+    for name, value in (("BACKPAIN_AUDIO_IN_FLIGHT", "2"), ("BACKPAIN_HEADER_TIMEOUT", "3s"),
+                        ("BACKPAIN_KEEPALIVE_TIMEOUT", "500ms"), ("BACKPAIN_MAX_CONNECTIONS", "64")):
+        monkeypatch.setenv(name, value)
+    s = Settings.from_env()
+    assert (s.audio_in_flight, s.header_timeout, s.keepalive_timeout, s.max_connections) == (2, 3, 0.5, 64)
 
 
 def test_settings_from_env(monkeypatch):

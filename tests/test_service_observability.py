@@ -56,7 +56,9 @@ def test_readyz_fails_when_the_store_is_gone(tmp_path):
 
 
 def test_metrics_count_turns_sessions_urgencies_and_errors(tmp_path):
-    with make_client(tmp_path) as c:
+    # urgency counts are health figures: shown only behind the token (test_reliability_privacy)
+    with make_client(tmp_path, api_token="t0ken") as c:
+        c.headers["Authorization"] = "Bearer t0ken"
         before = scrape(c)
         reply = c.post("/v1/sessions", json={"weeks": 30}).json()
         sid = reply["session_id"]

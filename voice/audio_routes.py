@@ -7,15 +7,17 @@ matches nothing comes back as transcript "" and is still a turn: the skill says 
 not catch that and asks again (never a guessed yes/no). Audio it cannot use is refused
 with a 4xx JSON error and leaves the conversation exactly where it was.
 
-The endpoints are plain `def`s, so FastAPI runs them in its threadpool: recognition is
-CPU-bound (~0.1 s for a yes/no, up to seconds for a long free answer) and must not stall
-the event loop that serves every other request. Only reading the body is async.
+/audio is async: the body streams into a capped buffer and recognition runs on the audio
+gate's own threads (voice/audio_gate.py: at most BACKPAIN_AUDIO_IN_FLIGHT uploads at once,
+more get 503 asr_busy with Retry-After), so speech never takes the threads text turns,
+new sessions and health checks are answered in. `If-Match: N` (the `turn` of the Reply
+being answered) makes a retried upload safe: a stale one gets 409 turn_conflict.
 
 /speech returns the latest reply spoken (WAV). Synthesis is cached per session and text,
 in memory only and bounded, so a client that fetches the same reply twice pays once.
 
 Privacy: neither audio nor transcripts are stored or logged here; the transcript only
-goes into the Reply that the caller receives (and the session state it already holds).
+goes into the Reply that the caller receives (the session store never holds it).
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from models import ErrorBody, Reply
 from voice.asr import Recognition, hear
 from voice.audio import AudioError, decode_wav
+from voice.audio_gate import AudioGate, drain, lower_priority, read_capped
 from voice.errors import ERROR_RESPONSES, ApiError
 
 log = logging.getLogger("backpain.voice")
@@ -71,6 +75,10 @@ def _worker_init(parent: int, choice: str | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
+    try:
+        os.nice(10)  # speech decoding gives way to text turns (voice/audio_gate.py)
+    except OSError:
+        pass
 
     def exit_with_parent() -> None:  # a killed server (kill -9) must not leave workers behind:
         while True:                  # they hold both ends of their task queue, so never see EOF.
@@ -246,6 +254,11 @@ class _Recognizer:
 RECOGNIZER = _Recognizer()
 
 
+def install_audio_gate(app: FastAPI, in_flight: int) -> None:
+    """The bound on uploads in flight and the threads that decode them (voice/audio_gate.py)."""
+    app.state.audio_gate = AudioGate(in_flight, slots=max(1, _workers()))
+
+
 def start_recognizer(app: FastAPI) -> threading.Thread:
     """For `backpain serve`: load the recogniser now, in the background, and add a readiness
     check "recognizer_loaded" (so /readyz answers 503 until the model is in memory, which
@@ -261,6 +274,7 @@ def start_recognizer(app: FastAPI) -> threading.Thread:
         readiness.append(recognizer_loaded)
 
     def load() -> None:
+        lower_priority()  # the recogniser's own threads, started from here, inherit it
         try:
             RECOGNIZER.load(service)
         except ApiError:
@@ -294,8 +308,8 @@ def _reply_json(reply: Reply) -> JSONResponse:
     return JSONResponse(body)
 
 
-async def _wav_body(request: Request) -> bytes:
-    """The raw body, once its declared type is a WAV one (415 otherwise, body unread).
+def _check_wav_type(request: Request) -> None:
+    """415 unless the declared type is a WAV one (the body is not read then).
     The size and time limits are enforced by voice.limits.BodySizeLimit as it streams in."""
     ctype = request.headers.get("content-type", "")
     media = ctype.split(";", 1)[0].strip().lower()
@@ -304,7 +318,6 @@ async def _wav_body(request: Request) -> bytes:
         raise ApiError(415, "unsupported_media_type",
                        f"This endpoint takes a WAV recording (16-bit PCM, 16 kHz mono is best) "
                        f"sent as Content-Type: audio/wav; the request had {shown}.")
-    return await request.body()
 
 
 AUDIO_ERRORS = {
@@ -313,8 +326,10 @@ AUDIO_ERRORS = {
     413: {"model": ErrorBody, "description": "Recording longer than 60 s (`audio_too_long`) or body over 10 MB"},
     415: {"model": ErrorBody, "description": "Not a WAV body, or a WAV encoding/rate/channel count we do not take "
                                              "(8-48 kHz, mono or stereo, PCM or float)"},
-    422: {"model": ErrorBody, "description": "Empty recording (`empty_audio`)"},
-    503: {"model": ErrorBody, "description": "Speech recognition is not available on this server"},
+    422: {"model": ErrorBody, "description": "Empty recording (`empty_audio`), or an If-Match that is no turn number"},
+    503: {"model": ErrorBody, "description": "Speech recognition is not available on this server (`asr_unavailable`), "
+                                             "or busy with as many recordings as it takes at once (`asr_busy`, see "
+                                             "Retry-After), or the store cannot write (`store_unavailable`)"},
 }
 SPEECH_ERRORS = {k: AUDIO_ERRORS[k] for k in (401, 404, 429)}
 SPEECH_ERRORS[503] = {"model": ErrorBody, "description": "Speech synthesis is not available on this server"}
@@ -334,29 +349,66 @@ SPEECH_ERRORS[503] = {"model": ErrorBody, "description": "Speech synthesis is no
         "is recognised against what the pending question accepts; `transcript` is what was heard, "
         "\"\" when nothing usable was (the skill then asks again). Audio is not stored."
     ),
-    openapi_extra={"requestBody": {"required": True, "content": {t: _BINARY for t in WAV_TYPES[:3]}}},
+    openapi_extra={"requestBody": {"required": True, "content": {t: _BINARY for t in WAV_TYPES[:3]}},
+                   "parameters": [{"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                                   "description": "optional: the `turn` of the Reply this recording answers (e.g. "
+                                                  "`3`); a stale one gets 409 `turn_conflict` with the current Reply"}]},
 )
-def audio_turn(session_id: str, request: Request, body: bytes = Depends(_wav_body)):
-    from voice.service import SessionNotFound
+async def audio_turn(session_id: str, request: Request):
+    from voice.service import SessionNotFound, check_turn
 
     service = request.app.state.service
-    latest = _latest(service, session_id)  # 404 before any decoding
+    gate: AudioGate = request.app.state.audio_gate
+    _check_wav_type(request)  # 415, body unread
+    try:
+        expected = _if_match(request)
+        latest = await run_in_threadpool(_latest, service, session_id)  # 404 before any decoding
+        check_turn(latest, expected)  # a stale retry: 409 at once, nothing decoded
+        if not gate.enter():
+            raise gate.busy()
+    except Exception:
+        await drain(request)  # dropped as it streams in: the client reads the answer, memory stays flat
+        raise
+    try:
+        body = await read_capped(request)
+        heard = await gate.run(_recognize, service, body, latest)
+        del body
+        reply = await run_in_threadpool(
+            lambda: service.turn(session_id, heard.text, transcript=heard.text, engine=RECOGNIZER.name,
+                                 alternatives=heard.alternatives, confident=heard.confident, expected_turn=expected))
+    except SessionNotFound:  # deleted while we were listening
+        raise _not_found() from None
+    finally:
+        gate.leave()
+    return _reply_json(reply)
+
+
+def _recognize(service, body: bytes, latest: Reply) -> Recognition:
+    """On the audio gate's threads: the WAV decoded and recognised for the pending question."""
+    lower_priority()
     try:
         pcm = decode_wav(body)
     except AudioError as e:
         raise ApiError(e.status, e.code, e.message) from None
-    del body
     RECOGNIZER.load(service)
     try:
-        heard = RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service)
+        return RECOGNIZER.recognize(pcm, latest.expecting, latest.asking, service)
     except ValueError as e:  # e.g. a Vosk model that knows none of the question's words
         raise ApiError(503, "asr_unavailable", f"Speech recognition cannot listen for this question: {e}") from None
-    try:
-        reply = service.turn(session_id, heard.text, transcript=heard.text, engine=RECOGNIZER.name,
-                             alternatives=heard.alternatives, confident=heard.confident)
-    except SessionNotFound:  # deleted while we were listening
-        raise _not_found() from None
-    return _reply_json(reply)
+
+
+def _if_match(request: Request) -> int | None:
+    """`If-Match: 3` (or `"3"`, `W/"3"`): the turn of the Reply this recording answers."""
+    raw = request.headers.get("if-match")
+    if raw is None or raw.strip() == "*":
+        return None
+    value = raw.strip()
+    value = value[2:] if value.startswith("W/") else value
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise ApiError(422, "invalid_request", f"If-Match: expected the turn of the reply this answers, e.g. "
+                                               f"If-Match: 3, not {raw[:20]!r}.")
+    return int(value)
 
 
 # --- GET /speech -------------------------------------------------------------------------

@@ -43,8 +43,15 @@ def _serve(args: argparse.Namespace) -> int:
         print("  warning: listening beyond this machine; set BACKPAIN_API_TOKEN to require a token", flush=True)
     loading = start_recognizer(app)  # loads the speech recogniser in the background; /readyz waits for it
     _report_recognizer(loading)
-    # access logs carry method, path (with the session id) and status only, never bodies
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    from voice.connections import uvicorn_options
+
+    options = uvicorn_options(settings)
+    print(f"  limits:     {options['http'].max_connections} connections, "
+          f"{settings.audio_in_flight} audio uploads at once", flush=True)
+    # the access log (voice/access_log.py): method, path with a hash of the session id, status
+    logging.getLogger("backpain.access").setLevel(logging.INFO if args.log_level in ("info", "debug")
+                                                  else logging.WARNING)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **options)
     return 0
 
 

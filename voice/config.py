@@ -31,6 +31,20 @@ def _positive(seconds: float, name: str) -> float:
     return seconds
 
 
+def _seconds(env, name: str, default: str) -> float:
+    return _positive(parse_duration(env(name, default), name), name)
+
+
+def _count(value: str, name: str, default: int, limit: int = 100_000) -> int:
+    """A whole number of at least 1 (unset: `default`)."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= limit:
+        raise ConfigError(f"{name}: expected a whole number from 1 to {limit}, not {value!r}")
+    return int(value)
+
+
 def parse_rate(value: str, name: str = "BACKPAIN_RATE_LIMIT") -> float:
     """"20/s", "600/min", "20" -> requests per second; "off", "0", "none" -> 0 (no limit)."""
     if (value or "").strip().lower() in ("", "0", "off", "none", "no", "false"):
@@ -83,6 +97,11 @@ class Settings:
     request_timeout: float = 30.0  # seconds to receive a request body; slower: 408
     api_token: str = ""  # when set, /v1 and /metrics need Authorization: Bearer <token>
     cors_origins: tuple[str, ...] = ()
+    # --- staying up (voice/audio_gate.py, voice/connections.py) ---
+    audio_in_flight: int = 4  # uploads accepted at once (decoding or waiting); more: 503 asr_busy
+    header_timeout: float = 10.0  # a request's headers must arrive within this; else dropped
+    keepalive_timeout: float = 5.0  # an idle keep-alive connection is closed after this
+    max_connections: int = 512  # open connections at most (lowered to fit the descriptor limit)
 
     def __post_init__(self):
         if not self.emergency_number:
@@ -137,6 +156,10 @@ class Settings:
             request_timeout=_positive(parse_duration(env("BACKPAIN_REQUEST_TIMEOUT", "30s"), "BACKPAIN_REQUEST_TIMEOUT"), "BACKPAIN_REQUEST_TIMEOUT"),
             api_token=env("BACKPAIN_API_TOKEN", "").strip(),
             cors_origins=origins,
+            audio_in_flight=_count(env("BACKPAIN_AUDIO_IN_FLIGHT", ""), "BACKPAIN_AUDIO_IN_FLIGHT", cls.audio_in_flight),
+            header_timeout=_seconds(env, "BACKPAIN_HEADER_TIMEOUT", "10s"),
+            keepalive_timeout=_seconds(env, "BACKPAIN_KEEPALIVE_TIMEOUT", "5s"),
+            max_connections=_count(env("BACKPAIN_MAX_CONNECTIONS", ""), "BACKPAIN_MAX_CONNECTIONS", cls.max_connections),
         )
 
 

@@ -11,9 +11,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from voice import metrics
+from voice.access_log import short_path
+from voice.service import TurnConflict
 from voice.sessions import SessionBusy, StoreUnavailable
 
-from models import ErrorBody
+from models import ErrorBody, Reply
+
+
+class ConflictBody(ErrorBody):
+    """409 turn_conflict: the error, and the current Reply (the question still to answer)."""
+
+    reply: Reply
 
 log = logging.getLogger("backpain")
 
@@ -25,6 +33,7 @@ _HTTP_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     408: "request_timeout",
+    409: "conflict",
     411: "length_required",
     413: "payload_too_large",
     415: "unsupported_media_type",
@@ -40,21 +49,27 @@ ERROR_RESPONSES = {
     401: {"model": ErrorBody, "description": "Missing or wrong API token (when BACKPAIN_API_TOKEN is set)"},
     404: {"model": ErrorBody, "description": "Unknown or deleted session"},
     408: {"model": ErrorBody, "description": "The request body arrived too slowly"},
+    409: {"model": ConflictBody, "description": "`turn_conflict`: the `turn` sent is not the current one (the turn was "
+                                             "already answered); the body's `reply` is the current Reply"},
     413: {"model": ErrorBody, "description": "Request body too large"},
     415: {"model": ErrorBody, "description": "The body is not JSON"},
     422: {"model": ErrorBody, "description": "Invalid request"},
     429: {"model": ErrorBody, "description": "Rate limit, or the conversation is busy with another request; see Retry-After"},
+    503: {"model": ErrorBody, "description": "`store_unavailable`: conversations cannot be written now (disk full, "
+                                             "read-only or locked database, Redis down); see Retry-After"},
 }
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
     metrics.error(code)
+    if status == 503 and not any(k.lower() == "retry-after" for k in (headers or {})):
+        headers = {**(headers or {}), "Retry-After": "5"}  # every 503 says when to try again
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
@@ -117,7 +132,7 @@ def _allowed_methods(request: Request) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
@@ -142,6 +157,17 @@ def install(app: FastAPI) -> None:
         return error_response(429, "session_busy", "This conversation is busy with another request; try again.",
                               headers={"Retry-After": "1"})
 
+    @app.exception_handler(TurnConflict)
+    async def _conflict(request: Request, exc: TurnConflict):
+        # a retry of a turn that was answered, or an answer to a reply that is not the latest
+        reply = exc.current.model_dump(mode="json", exclude={"transcript"})
+        metrics.error("turn_conflict")
+        return JSONResponse({"error": {"code": "turn_conflict",
+                                       "message": f"This answers turn {exc.sent}, but the conversation is at turn "
+                                                  f"{exc.current.turn}: it was not applied. The current reply is in "
+                                                  f"'reply'."},
+                             "reply": reply}, status_code=409)
+
     @app.exception_handler(StoreUnavailable)
     async def _store_down(request: Request, exc: StoreUnavailable):
         # not the client's doing: the session store cannot be reached; the one 5xx we answer on purpose
@@ -152,5 +178,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception):
         # a 5xx is a bug; log the type only, never the request (it may hold health data)
-        log.error("internal error %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        log.error("internal error %s on %s %s", type(exc).__name__, request.method, short_path(request.url.path))
         return error_response(500, "internal_error", "Something went wrong on our side.")

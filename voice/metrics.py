@@ -7,15 +7,20 @@
     backpain_sessions_started_total                  conversations started
     backpain_asr_engine_info{engine, model}          the speech recogniser in use
 
-Plus prometheus_client's process_* metrics (memory, CPU, open files).
+Plus prometheus_client's process_* metrics (memory, CPU, open files), and
+`backpain_audio_in_flight` (uploads being decoded or waiting).
 Recording costs a few microseconds per turn.
+
+`backpain_triage_total` says how urgent people's checks were: health figures. It is shown
+only when BACKPAIN_API_TOKEN is set (then /metrics needs the token, like /v1); without a
+token, /metrics leaves it out.
 """
 
 from __future__ import annotations
 
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, Info, disable_created_metrics, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, Info, disable_created_metrics, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 disable_created_metrics()  # no *_created series: less noise per scrape
@@ -32,6 +37,8 @@ ERRORS = Counter("backpain_errors", "Error responses, by error code", ["code"])
 SESSIONS = Counter("backpain_sessions_started", "Conversations started")
 ASR_ENGINE = Info("backpain_asr_engine", "The speech recogniser in use")
 ASR_ENGINE.info({"engine": "none", "model": ""})
+AUDIO_IN_FLIGHT = Gauge("backpain_audio_in_flight", "Audio uploads being decoded or waiting for the recogniser")
+HEALTH_METRICS = ("backpain_triage",)  # shown only behind the token
 
 # pre-create the common label sets so they show as 0 before the first event
 for _kind in ("text", "audio"):
@@ -59,8 +66,17 @@ def set_asr_engine(engine: str, model: str = "") -> None:
     ASR_ENGINE.info({"engine": engine or "none", "model": model or ""})
 
 
-def render() -> tuple[bytes, str]:
-    return generate_latest(), CONTENT_TYPE_LATEST
+def render(health: bool = True) -> tuple[bytes, str]:
+    """The exposition; without `health`, every series (and HELP/TYPE line) of HEALTH_METRICS
+    is left out."""
+    text = generate_latest()
+    if not health:
+        def shown(line: bytes) -> bool:
+            name = line.split(b" ", 3)[2] if line.startswith(b"# ") and line.count(b" ") >= 2 else line
+            return not name.startswith(tuple(m.encode() for m in HEALTH_METRICS))
+
+        text = b"\n".join(line for line in text.split(b"\n") if shown(line))
+    return text, CONTENT_TYPE_LATEST
 
 
 def _turn_kind(scope: Scope) -> str | None:

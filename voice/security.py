@@ -4,6 +4,9 @@
 - When BACKPAIN_API_TOKEN is set, every /v1 request (and /metrics, whose counts are about
   people's health) needs `Authorization: Bearer <token>`; otherwise 401 JSON with
   `WWW-Authenticate: Bearer`. /healthz, /readyz and the API docs stay open: they hold no data.
+  Without a token, /metrics leaves the health figures out (voice/metrics.py).
+- The access log has a short hash of the session id, never the id or a query string
+  (voice/access_log.py).
 - Session ids are 144 random bits (secrets.token_urlsafe(18)); they are the only key to a
   conversation.
 - CORS is closed (no Access-Control-* headers, so browsers keep other sites' pages from

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import threading
 
 from models import Reply
 from intents.dialogue import Dialogue
@@ -17,10 +18,26 @@ from voice.sessions import SessionStore, open_store
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 transcript_log = logging.getLogger("backpain.transcripts")
+log = logging.getLogger("backpain")
 
 
 class SessionNotFound(KeyError):
     pass
+
+
+class TurnConflict(RuntimeError):
+    """The turn sent with a request is not the conversation's current one: the request
+    answers a reply that is no longer the latest (a retry of a turn that was answered)."""
+
+    def __init__(self, current: Reply, sent: int):
+        super().__init__(f"turn {sent} is not the current turn {current.turn}")
+        self.current, self.sent = current, sent
+
+
+def check_turn(current: Reply, sent: int | None) -> None:
+    """Raises TurnConflict when `sent` (the turn of the Reply being answered) is stale."""
+    if sent is not None and sent != current.turn:
+        raise TurnConflict(current, sent)
 
 
 class SkillService:
@@ -43,12 +60,15 @@ class SkillService:
         return state.last_reply
 
     def turn(self, session_id: str, text: str, transcript: str | None = None, engine: str | None = None,
-             alternatives: list[str] | None = None, confident: bool = True) -> Reply:
+             alternatives: list[str] | None = None, confident: bool = True, expected_turn: int | None = None) -> Reply:
         """One user turn. `engine`: "text" for typed turns (the default without a
         transcript), else the recogniser's name (default: the one set_asr_engine named).
         `alternatives`: the recogniser's next likeliest transcripts of free speech.
         `confident`: False when the recogniser was not sure of what it heard (rule 11: an
-        answer that would lower the urgency is then read back)."""
+        answer that would lower the urgency is then read back).
+        `expected_turn`: the `turn` of the Reply this answers, when the client sent it; a
+        stale one raises TurnConflict and changes nothing (a retry never answers twice).
+        The transcript goes back in the returned Reply only; the store never holds it."""
         if engine is None:
             engine = "text" if transcript is None else (self.asr_engine or "asr")
         if not _SESSION_ID.match(session_id):
@@ -57,12 +77,13 @@ class SkillService:
             before = self.store.get(session_id)
             if before is None:
                 raise SessionNotFound(session_id)
+            check_turn(before.last_reply, expected_turn)
             state = self.dialogue.turn(before, text, alternatives,
                                        spoken=transcript is not None, confident=confident)
-            state.last_reply.transcript = transcript
+            state.last_reply.transcript = None  # health data: what was heard is not kept
             event = event_for_turn(before, state, engine)
             self.store.put(state, audit=event)
-        reply = state.last_reply
+        reply = state.last_reply.model_copy(update={"transcript": transcript})
         metrics.turn("text" if engine == "text" else "audio")
         if event is not None and event.kind == "append" and reply.triage is not None:
             metrics.triage(reply.triage.urgency.value)
@@ -75,6 +96,23 @@ class SkillService:
         if state is None:
             raise SessionNotFound(session_id)
         return state.last_reply
+
+    def start_expiry(self, interval: float | None = None) -> "threading.Event":
+        """Deletes expired conversations on a timer (not only on the next write), from a
+        daemon thread; set the returned event to stop it. The interval is a quarter of the
+        TTL, at most a minute."""
+        interval = interval or min(max(self.settings.session_ttl / 4, 0.25), 60.0)
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(interval):
+                try:
+                    self.store.purge_expired()
+                except Exception as e:  # a store that is down now may be back at the next tick
+                    log.warning("expiring old conversations failed: %s", type(e).__name__)
+
+        threading.Thread(target=run, name="expire-sessions", daemon=True).start()
+        return stop
 
     def delete(self, session_id: str) -> None:
         if not _SESSION_ID.match(session_id):

@@ -9,12 +9,17 @@
 - `put(state, audit=event)` writes the state and the audit event (voice/audit.py) in one
   transaction, so a finished check is recorded exactly once, and never without its state;
 - sessions idle for longer than the TTL are gone: `get` no longer sees them and
-  `purge_expired` (called now and then by `put`) deletes them.
+  `purge_expired` deletes them (called on a timer by SkillService.start_expiry, and now
+  and then by `put`);
+- faults of the store itself (disk full, read-only or locked file, Redis down) raise
+  `StoreUnavailable` (503 store_unavailable), never a bare database error.
 
 Three stores:
 
 - `MemoryStore`: this process only; for tests and `backpain chat`.
-- `SQLiteStore` (the default): one file under BACKPAIN_DATA_DIR, WAL mode. Every turn is a
+- `SQLiteStore` (the default): one file under BACKPAIN_DATA_DIR (folder 0700, files 0600),
+  WAL mode, secure_delete on; a delete or purge checkpoints and truncates the WAL once it
+  commits, so a deleted conversation is in no file any more. Every turn is a
   BEGIN IMMEDIATE transaction, committed before the reply leaves, so killing the server
   (even with SIGKILL) between turns loses nothing. synchronous=NORMAL (the default) is
   enough for that: a commit is written to the WAL file before it returns, and the kernel
@@ -31,6 +36,7 @@ Three stores:
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sqlite3
@@ -46,6 +52,8 @@ from voice.audit import AuditEntry, AuditEvent, revised
 if TYPE_CHECKING:
     from voice.config import Settings
 
+log = logging.getLogger("backpain")
+
 DEFAULT_TTL = 24 * 3600.0
 DEFAULT_LOCK_TIMEOUT = 10.0
 
@@ -56,6 +64,43 @@ class SessionBusy(RuntimeError):
 
 class StoreUnavailable(RuntimeError):
     """The store cannot be reached (Redis down, database file unwritable)."""
+
+
+class StoreBusy(StoreUnavailable, SessionBusy):
+    """The whole store is held by another process for longer than the lock timeout (an
+    SQLite file locked by another program): 503 store_unavailable, not one busy session."""
+
+
+MIN_FREE_BYTES = 1024 * 1024  # below this much free disk, the store is not ready for turns
+
+
+def _has_room(folder: Path, need: int = MIN_FREE_BYTES) -> bool:
+    st = os.statvfs(folder)
+    return st.f_bavail * st.f_frsize >= need
+
+
+def _private_dir(folder: Path) -> None:
+    """The data folder: created 0700; an existing one of ours is narrowed to 0700."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        if folder.stat().st_mode & 0o077 and folder.stat().st_uid == os.getuid():
+            folder.chmod(0o700)
+    except OSError:
+        pass
+
+
+@contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """SQLite failures that are no fault of the request (disk full, read-only file, I/O
+    error, locked by another program) become StoreUnavailable: 503, never a 500."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise StoreBusy(str(e)) from e
+        raise StoreUnavailable(str(e)) from e
+    except sqlite3.DatabaseError as e:
+        raise StoreUnavailable(f"{type(e).__name__}: {e}") from e
 
 
 class SessionStore(Protocol):
@@ -218,32 +263,64 @@ class SQLiteStore:
         self.path = Path(path)
         self.ttl = ttl
         self.lock_timeout = lock_timeout
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-        if not self.path.exists():
-            # health data: readable by this user only
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._sync = {"full": "FULL", "normal": "NORMAL"}[synchronous.lower()]
         # one connection, used by one thread at a time under `_mutex`; autocommit mode,
         # transactions are explicit (BEGIN IMMEDIATE) so the write lock is taken up front
-        self._conn = sqlite3.connect(
-            str(self.path), timeout=lock_timeout, isolation_level=None, check_same_thread=False
-        )
+        self._conn: sqlite3.Connection | None = None
+        self._closed = False
         self._mutex = threading.RLock()
         self._purger = _Purger(ttl)
-        sync = {"full": "FULL", "normal": "NORMAL"}[synchronous.lower()]
-        with self._mutex:
-            c = self._conn
-            mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreUnavailable(f"{self.path}: cannot use WAL mode (got {mode})")
-            c.execute(f"PRAGMA synchronous={sync}")
-            c.execute(f"PRAGMA busy_timeout={int(lock_timeout * 1000)}")
-            try:
+        self._wipe = False  # rows were deleted: checkpoint the WAL once the transaction commits
+        try:
+            self._open()
+        except StoreUnavailable as e:  # e.g. a read-only disk: answer 503s, and try again at each request
+            log.error("session store unavailable at start (tried again at every request): %s", e)
+
+    def _open(self) -> None:
+        try:
+            _private_dir(self.path.parent)
+            if not self.path.exists():
+                # health data: readable by this user only
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+            c = sqlite3.connect(str(self.path), timeout=self.lock_timeout, isolation_level=None,
+                                check_same_thread=False)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreUnavailable(f"{self.path}: {e}") from e
+        try:
+            with _sqlite_errors():
+                mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreUnavailable(f"{self.path}: cannot use WAL mode (got {mode})")
+                c.execute(f"PRAGMA synchronous={self._sync}")
+                c.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+                c.execute("PRAGMA secure_delete=ON")  # a deleted conversation's bytes are zeroed, not left in free pages
                 c.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={_SCHEMA_VERSION};COMMIT;")
-            except BaseException:
-                if c.in_transaction:
-                    c.execute("ROLLBACK")
-                raise
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            c.close()
+            raise
+        self._conn = c
+        self._private_files()
+
+    def _c(self) -> sqlite3.Connection:
+        """The connection (under `_mutex`), opened again if it could not be at start."""
+        if self._closed:
+            raise StoreUnavailable("the store is closed")
+        if self._conn is None:
+            self._open()
+        return self._conn
+
+    def _private_files(self) -> None:
+        """The database and its -wal and -shm files: this user only (0600), also when an
+        older version or another umask made them wider."""
+        for suffix in ("", "-wal", "-shm"):
+            f = Path(str(self.path) + suffix)
+            try:
+                if f.exists() and f.stat().st_mode & 0o077:
+                    f.chmod(0o600)
+            except OSError:
+                pass
 
     @classmethod
     def in_dir(cls, data_dir: str | os.PathLike, **kwargs) -> "SQLiteStore":
@@ -257,27 +334,36 @@ class SQLiteStore:
         if not self._mutex.acquire(timeout=self.lock_timeout):
             raise SessionBusy("store")
         try:
-            c = self._conn
+            c = self._c()
             if c.in_transaction:
                 yield c
                 return
             self._begin()
             try:
-                yield c
-                c.execute("COMMIT")
+                with _sqlite_errors():
+                    yield c
+                    c.execute("COMMIT")
+                if self._wipe:  # a conversation was deleted: out of the WAL too, now
+                    self._wipe = False
+                    self.checkpoint()
             except BaseException:
                 if c.in_transaction:  # also when COMMIT itself failed: never leave one open
-                    c.execute("ROLLBACK")
+                    try:
+                        c.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
                 raise
         finally:
             self._mutex.release()
 
     def _begin(self) -> None:
         try:
-            self._conn.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for other processes
+            self._c().execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for other processes
         except sqlite3.OperationalError as e:
             if "locked" in str(e) or "busy" in str(e):
-                raise SessionBusy("store") from e
+                raise StoreBusy("the database is locked by another process") from e
+            raise StoreUnavailable(str(e)) from e
+        except sqlite3.Error as e:
             raise StoreUnavailable(str(e)) from e
 
     @contextmanager
@@ -289,8 +375,8 @@ class SQLiteStore:
     # --- sessions ---
 
     def get(self, session_id: str) -> DialogueState | None:
-        with self._mutex:
-            row = self._conn.execute(
+        with self._mutex, _sqlite_errors():
+            row = self._c().execute(
                 "SELECT state, updated_at FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
         if row is None or time.time() - row[1] > self.ttl:
@@ -328,39 +414,72 @@ class SQLiteStore:
 
     def delete(self, session_id: str) -> bool:
         with self._write() as c:
-            return c.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            gone = c.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+            self._wipe = self._wipe or gone
+        return gone
 
     def _purge(self, c: sqlite3.Connection) -> int:
-        return c.execute("DELETE FROM sessions WHERE updated_at < ?", (time.time() - self.ttl,)).rowcount
+        purged = c.execute("DELETE FROM sessions WHERE updated_at < ?", (time.time() - self.ttl,)).rowcount
+        self._wipe = self._wipe or purged > 0
+        return purged
 
     def purge_expired(self) -> int:
         with self._write() as c:
             return self._purge(c)
 
+    def checkpoint(self) -> bool:
+        """Copies the WAL into the database and truncates it to 0 bytes: the WAL keeps every
+        earlier version of a changed page (a deleted conversation included) until then.
+        With secure_delete the deleted rows are zeroes in the database file too. False when
+        another process's reader kept part of the WAL (the next checkpoint finishes it)."""
+        try:
+            with self._mutex:
+                if self._conn is None or self._conn.in_transaction:
+                    return False
+                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return not busy
+        except sqlite3.Error:
+            return False
+
     # --- audit and health ---
 
     def audit_entries(self, since: float | None = None) -> list[AuditEntry]:
-        with self._mutex:
-            rows = self._conn.execute(
+        with self._mutex, _sqlite_errors():
+            rows = self._c().execute(
                 "SELECT entry FROM audit WHERE ts >= ? ORDER BY ts, id", (since if since is not None else float("-inf"),)
             ).fetchall()
         return [AuditEntry.model_validate_json(r[0]) for r in rows]
 
     def ping(self) -> bool:
+        """True when a conversation could be written now: a write transaction that is rolled
+        back (it takes the write lock and writes a page), and room on the disk."""
         try:
             with self._mutex:
-                self._conn.execute("SELECT 1 FROM sessions LIMIT 1").fetchall()
-            return True
-        except sqlite3.Error:
+                c = self._c()
+                if c.in_transaction:
+                    return True  # a turn is being written right now
+                c.execute(f"PRAGMA busy_timeout={int(min(self.lock_timeout, 1.0) * 1000)}")  # a probe answers fast
+                try:
+                    c.execute("BEGIN IMMEDIATE")
+                    try:
+                        c.execute("INSERT OR REPLACE INTO sessions (id, state, updated_at) VALUES ('~ping', '', 0)")
+                    finally:
+                        c.execute("ROLLBACK")
+                finally:
+                    c.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+            return _has_room(self.path.parent)
+        except (sqlite3.Error, OSError, StoreUnavailable):
             return False
 
     def pragma(self, name: str):
         with self._mutex:
-            return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+            return self._c().execute(f"PRAGMA {name}").fetchone()[0]
 
     def close(self) -> None:
         with self._mutex:
-            self._conn.close()
+            self._closed = True
+            if self._conn is not None:
+                self._conn.close()
 
 
 # --- Redis -----------------------------------------------------------------------------
@@ -493,8 +612,10 @@ class RedisStore:
         return 0  # Redis expires sessions itself (PX on every write)
 
     def ping(self) -> bool:
+        """True when Redis takes a write now (not only a PING: a full disk under
+        appendonly, maxmemory or a failed save answers writes with an error)."""
         try:
-            return bool(self.r.ping())
+            return bool(self.r.set(f"{self.p}ping", "1", px=10_000))
         except self._redis_mod.RedisError:
             return False
 
@@ -533,6 +654,6 @@ def describe(store: SessionStore) -> str:
 
 
 __all__ = [
-    "SessionStore", "MemoryStore", "SQLiteStore", "RedisStore", "SessionBusy", "StoreUnavailable",
+    "SessionStore", "MemoryStore", "SQLiteStore", "RedisStore", "SessionBusy", "StoreUnavailable", "StoreBusy",
     "open_store", "describe", "DB_NAME",
 ]
