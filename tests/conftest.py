@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
 
-TESTS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TESTS))  # tests/corpus.py, driver.py, service_harness.py
-sys.path.insert(1, str(TESTS.parent))  # benchmarks.server: the process harness tests share with benchmarks
-
-from benchmarks.server import ServeProcess, clean_env  # noqa: E402
+from benchmarks.server import ServeProcess, clean_env  # tests/ and the repository are on the path: pyproject.toml
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,6 +6,7 @@ harness the tests and the benchmarks share.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -86,9 +87,9 @@ def increment_worker(spec: str, session_id: str, times: int) -> None:
 
 
 def run_increment_workers(spec: str, session_id: str, processes: int, times: int) -> None:
-    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-            f"import service_harness as h; h.increment_worker({spec!r}, {session_id!r}, {times})")
-    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=REPO) for _ in range(processes)]
+    code = f"import service_harness as h; h.increment_worker({spec!r}, {session_id!r}, {times})"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(REPO)])}
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env) for _ in range(processes)]
     try:
         for p in procs:
             assert p.wait(timeout=120) == 0, "a worker process failed"

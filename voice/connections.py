@@ -31,10 +31,12 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 log = logging.getLogger("backpain")
 
 # asyncio accepts up to `backlog` sockets in one go before any of them can be turned away,
-# so the descriptors kept free cover one such batch plus the database, the recogniser's
-# worker pipes, espeak-ng and the log: a burst never meets "Too many open files".
+# and a connection turned away keeps its descriptor until the loop's next turn closes it,
+# so the descriptors kept free cover two such batches plus the database, the recogniser's
+# worker pipes, espeak-ng and the log: a burst never meets "Too many open files" (with one
+# batch of headroom it did, now and then, under a 256-descriptor limit).
 BACKLOG = 64
-FD_HEADROOM = BACKLOG + 32
+FD_HEADROOM = 2 * BACKLOG + 32
 
 
 def connection_cap(configured: int) -> int:

@@ -57,26 +57,30 @@ def test_blind_patients_are_not_under_triaged(dialogue):
     assert result["exact"] >= 252, result["failures"]
 
 
-def test_the_second_blind_set_held_out_of_tuning(dialogue):
-    """tests/data/blind2: written after the rules, scored as it came (BENCHMARKS.md)."""
-    answers = blind.score_answers(dialogue, blind.held_out_answers())
-    assert answers["totals"]["false_no"] <= 1, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 258
-    patients = blind.score_patients(dialogue, blind.held_out_patients())
-    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
-    assert patients["exact"] >= 137
+# The later sets (BENCHMARKS.md says how each was written and what it scored at first sight):
+#   blind2: after issue 11's rules; first seen 234/324 answers, 133/143 patients (2 under)
+#   blind3: for ectopic_signs; first seen 49/90, 33/35
+#   blind4: composite answers; first seen 179/260 (127/192 grouped, 2 false no), 74/80 (1 under)
+#   blind5: written last; first seen 141/200 (106/150 grouped, 2 false no), 57/60 (0 under);
+#           only its two false no's were looked at
+# All but blind5 were tuned on since, so their floors are training scores.
+LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
+    "blind2": (1, 258, 0, 137),
+    "blind3": (0, 76, 0, 34),
+    "blind4": (0, 194, 136, 80),
+    "blind5": (0, 141, 106, 57),
+}
 
 
-def test_the_ectopic_set(dialogue):
-    """tests/data/blind3: answers and early-pregnancy patients written for ectopic_signs
-    from the contract and the question's wording; first seen at 49/90 answers and 33/35
-    patients, then tuned on (BENCHMARKS.md): a training score now."""
-    answers = blind.score_answers(dialogue, blind.ectopic_answers())
-    assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 76
-    patients = blind.score_patients(dialogue, blind.ectopic_patients())
+@pytest.mark.parametrize("name", LATER_SETS)
+def test_the_later_sets(dialogue, name):
+    false_no, exact, grouped, patients_exact = LATER_SETS[name]
+    answers = blind.score_answers(dialogue, blind.set_answers(name))
+    assert answers["totals"]["false_no"] <= false_no, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["exact"] >= exact and answers["totals"].get("grouped_exact", 0) >= grouped
+    patients = blind.score_patients(dialogue, blind.set_patients(name))
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
-    assert patients["exact"] >= 34
+    assert patients["exact"] >= patients_exact
 
 
 def test_the_held_out_patients_in_british_english():
@@ -84,31 +88,6 @@ def test_the_held_out_patients_in_british_english():
     writers used, "labor", are the only misses)."""
     from intents.dialogue import Dialogue
 
-    patients = blind.score_patients(Dialogue(locale="en-GB"), blind.held_out_patients())
+    patients = blind.score_patients(Dialogue(locale="en-GB"), blind.set_patients("blind2"))
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 136
-
-
-def test_the_fourth_set(dialogue):
-    """tests/data/blind4: 260 answers (192 to grouped questions) and 80 patients, written
-    after the rules of issue 11; first seen at 179/260 answers (127/192 grouped, 2 read a
-    said sign as "no") and 74/80 patients (1 under-triaged), then tuned on: a training score."""
-    answers = blind.score_answers(dialogue, blind.fourth_answers())
-    assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 194 and answers["totals"]["grouped_exact"] >= 136
-    patients = blind.score_patients(dialogue, blind.fourth_patients())
-    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
-    assert patients["exact"] >= 80
-
-
-def test_the_fifth_set_written_last_to_measure_the_rules_held_out(dialogue):
-    """tests/data/blind5: 200 answers (150 to grouped questions) and 60 patients, written
-    after every rule above and scored as it came (first sight: 141/200 answers, 106/150
-    grouped, 2 said signs read as "no"; 57/60 patients, 0 under-triaged). Only its two
-    false "no"s were looked at and their classes fixed; the rest is still unseen."""
-    answers = blind.score_answers(dialogue, blind.fifth_answers())
-    assert answers["totals"]["false_no"] == 0, _listed(answers["failures"], "false_no")
-    assert answers["totals"]["exact"] >= 141
-    patients = blind.score_patients(dialogue, blind.fifth_patients())
-    assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
-    assert patients["exact"] >= 57

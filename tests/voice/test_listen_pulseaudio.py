@@ -22,7 +22,7 @@ import pytest
 
 from benchmarks.server import clean_env
 
-FIXTURES = Path(__file__).parent / "fixtures" / "audio"
+from asr_support import FIXTURES
 RATE = 16000
 CHUNK = RATE // 50  # 20 ms
 
@@ -126,7 +126,7 @@ def test_a_whole_spoken_conversation_through_a_microphone(pulse, tmp_path):
     listen = subprocess.Popen(
         [sys.executable, "-m", "voice.cli", "listen", "--weeks", "30", "--timeout", "6"],
         env={**env, "BACKPAIN_ASR": "pocketsphinx", "BACKPAIN_DATA_DIR": str(tmp_path / "data")},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
     out_lines: list[str] = []
     err_lines: list[str] = []
 

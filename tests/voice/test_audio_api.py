@@ -2,7 +2,7 @@
 `backpain serve` with the real recogniser (PocketSphinx) and the recorded fixtures.
 
 Which fixture files are used for exact answers was measured: they are recognised as
-their label with the question grammars (tests/test_asr_pocketsphinx.py covers accuracy
+their label with the question grammars (tests/voice/test_asr_pocketsphinx.py covers accuracy
 over all of them). One server for the module, so the engine loads once.
 """
 
@@ -35,16 +35,12 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("audio-api")
     env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory", BACKPAIN_ASR="pocketsphinx")
     with ServeProcess(tmp, env, args=["--log-level", "warning"]) as s:
-        yield s
+        yield s.wait_ready(30)  # the recogniser loads in the background
 
 
 @pytest.fixture(scope="module")
 def client(server):
     with server.client(timeout=60) as c:
-        deadline = time.monotonic() + 30
-        while c.get("/readyz").status_code != 200:  # the recogniser loads in the background
-            assert time.monotonic() < deadline, "the recogniser did not load"
-            time.sleep(0.1)
         yield c
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from asr_support import FIXTURES
 from benchmarks.server import RedisProcess, ServeProcess, clean_env
 from service_harness import answer_for, make_service
 from voice.access_log import session_ref
@@ -70,7 +71,7 @@ def test_a_deleted_conversation_is_gone_from_every_file(server):
 
 
 def test_the_transcript_of_an_audio_turn_is_not_stored(server):
-    wav = Path(__file__).parent.joinpath("fixtures/audio/opening/i-have-a-fever-and-chills__flite-rms.wav").read_bytes()
+    wav = (FIXTURES / "opening" / "i-have-a-fever-and-chills__flite-rms.wav").read_bytes()
     with server.client(timeout=60) as c:
         server.wait_ready()
         sid = c.post("/v1/sessions").json()["session_id"]

@@ -137,10 +137,11 @@ def test_an_undecided_reading_falls_back_to_the_grammar_answer(whisper, whisper_
 
 def _spoken(text: str, voice: str) -> bytes:
     """`text` said by one of the fixture voices, made as scripts/make_audio_fixtures.py makes them."""
-    sys.path.insert(0, str(REPO / "scripts"))
-    import make_audio_fixtures as maker
+    import runpy
 
-    x = maker.synth(maker.VOICES[voice], text)
+    maker = runpy.run_path(str(REPO / "scripts" / "make_audio_fixtures.py"))  # a script, not a module
+
+    x = maker["synth"](maker["VOICES"][voice], text)
     import numpy as np
 
     return (np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
@@ -293,16 +294,12 @@ def server(tmp_path_factory):
     home.mkdir()
     env = clean_env(HOME=str(home), BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory")
     with ServeProcess(tmp, env, args=["--log-level", "warning"]) as s:
-        yield s
+        yield s.wait_ready(60)  # the recogniser loads in the background
 
 
 @pytest.fixture(scope="module")
 def client(server):
     with server.client(timeout=60) as c:
-        deadline = time.monotonic() + 60
-        while c.get("/readyz").status_code != 200:
-            assert time.monotonic() < deadline, "the recogniser did not load"
-            time.sleep(0.1)
         yield c
 
 
