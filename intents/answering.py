@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from intents.answer_parts import AnswerParts, Mention, Span, Target
 from intents.context import ContextRules
-from intents.vocabulary import Answering
 from intents.patterns import compile_phrases
-
-Span = tuple[int, int]
+from intents.vocabulary import Answering
 # a determiner between "only" and the sign it singles out: "only the numbness"
 _DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
 # words that leave a part a bare naming of signs: "any bleeding or fluid?"
@@ -30,21 +29,6 @@ _FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er
 # a sign phrase that says something happened or is so, not only its name
 _STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
                         r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were)(?![a-z])")
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
-@dataclass
-class Mention:
-    """One sign phrase found in the text: its slot, its kind ("yes" for a present phrase,
-    "no" for an absent one, None for a negatable one), its span and words."""
-
-    slot: str
-    kind: str | None
-    span: Span
-    words: str
 
 
 @dataclass
@@ -58,15 +42,6 @@ class Reading:
     corrected: bool = False  # a correction cue: this answer replaces what was said before
 
 
-@dataclass
-class _Target:
-    slots: list[str]  # [] for "the rest": the signs not named
-    value: str | None  # None: the part's own answer decides
-    span: Span
-    mention: Mention | None = None  # a sign phrase: its value comes from its context
-    position: bool = False  # "the second one", "both": it picks signs, it never waits for an answer
-
-
 class AnswerReader:
     def __init__(self, data: Answering, macros: dict[str, str], context: ContextRules,
                  answer_in: Callable[[str, list[Span], list[str]], str | None],
@@ -77,60 +52,19 @@ class AnswerReader:
         self._context = context
         self._answer_in = answer_in
         self._value_of = value_of
-        self._splits = compile_phrases(data.splits, macros)
-        self._names = {slot: compile_phrases(p, macros) for slot, p in data.names.items()}
-        self._refs = {kind: compile_phrases(p, macros) for kind, p in data.references.items() if p}
+        self._parts = AnswerParts(data, macros)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
         self._hedge = compile_phrases(data.hedges.phrases, macros)
         self.hedge_sensitive = set(data.hedges.not_an_answer_for)
-        self._correction = compile_phrases(data.corrections, macros)
         self._retraction = context.retraction  # "..., but not now", "..., I don't have that"
 
     # --- parts of an answer ------------------------------------------------------------
 
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
-        last = None
-        for m in self._correction.finditer(text):
-            if text[m.end():].strip(" .,"):
-                last = m.end()
-        return last
-
-    def _references(self, text: str, order: list[str]) -> list[_Target]:
-        found = []
-        index = {"first": 0, "second": 1, "third": 2, "last": -1}
-        pairs = {"first_two": slice(0, 2), "last_two": slice(-2, None)}
-        for kind, pattern in self._refs.items():
-            for m in pattern.finditer(text):
-                if kind in index:
-                    i = index[kind]
-                    if i >= len(order):
-                        continue
-                    found.append(_Target([order[i]], None, m.span(), position=True))
-                elif kind in pairs:
-                    if len(order) > 2:  # of two signs, "the first two" is both: "all" says that
-                        found.append(_Target(list(order[pairs[kind]]), None, m.span(), position=True))
-                elif kind == "all":
-                    found.append(_Target(list(order), None, m.span(), position=True))
-                elif kind == "none":
-                    found.append(_Target(list(order), "no", m.span()))
-                elif kind in ("others", "others_no"):
-                    # resolved once the named signs are known
-                    found.append(_Target([], "no" if kind == "others_no" else None, m.span()))
-        # a longer reference wins over one inside it: "none of the others" over "the others"
-        return [t for t in found if not any(o is not t and o.span[0] <= t.span[0] and t.span[1] <= o.span[1]
-                                            and o.span != t.span for o in found)]
-
-    def _parts(self, text: str, start: int, keep: list[Span]) -> list[Span]:
-        """Split text[start:] at `splits`, never inside a span of `keep`."""
-        cuts = [start]
-        for m in self._splits.finditer(text, start):
-            if not any(_overlaps(m.span(), k) for k in keep):
-                cuts += [m.start(), m.end()]
-        cuts.append(len(text))
-        return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if text[cuts[i]:cuts[i + 1]].strip()]
+        return self._parts.correction_start(text)
 
     def _polarity(self, text: str, span: Span, part: Span) -> str | None:
         """A named sign's value from its own part: negated -> no, uncertain -> unsure;
@@ -141,25 +75,7 @@ class AnswerReader:
 
     # --- the whole answer --------------------------------------------------------------
 
-    def _targets(self, text: str, begin: int, asking: list[str], order: list[str],
-                 mentions: list[Mention]) -> list[_Target]:
-        """Everything in text[begin:] that names one of the asked signs."""
-        asked = set(asking)
-        targets = [_Target([m.slot], None, m.span, m) for m in mentions if m.slot in asked]
-        taken = [m.span for m in mentions]
-        for slot in order:
-            pattern = self._names.get(slot)
-            if slot in asked and pattern is not None:
-                for n in pattern.finditer(text, begin):
-                    if not any(_overlaps(n.span(), t) for t in taken):
-                        targets.append(_Target([slot], None, n.span()))
-        for r in self._references(text[begin:], order):
-            r.span = (r.span[0] + begin, r.span[1] + begin)
-            if not any(_overlaps(r.span, t.span) for t in targets):
-                targets.append(r)
-        return sorted(targets, key=lambda t: t.span)
-
-    def _own(self, text: str, t: _Target, part: Span) -> str | None:
+    def _own(self, text: str, t: Target, part: Span) -> str | None:
         """What a target says of its signs by itself and its context: "yes", "no",
         "unsure", "skip" (nothing: past, family, what-if), or None (the answer words next
         to it decide: "the fluid", "bleeding? no")."""
@@ -180,7 +96,7 @@ class AnswerReader:
             return value
         return self._polarity(text, t.span, part)
 
-    def _value(self, text: str, t: _Target, part: Span, words: str | None) -> str | None:
+    def _value(self, text: str, t: Target, part: Span, words: str | None) -> str | None:
         """What one target says of its signs; None when it says nothing of them."""
         value = self._own(text, t, part)
         if value == "skip":
@@ -189,7 +105,7 @@ class AnswerReader:
             value = words if words in ("yes", "no", "unsure") else "yes"
         return value
 
-    def _is_topic(self, text: str, part: Span, inside: list[_Target]) -> bool:
+    def _is_topic(self, text: str, part: Span, inside: list[Target]) -> bool:
         """A part that only names signs ("bleeding?", "leaking fluid,"): the answer comes
         in the part after it ("bleeding? no I haven't")."""
         rest = list(text[part[0]:part[1]])
@@ -216,18 +132,18 @@ class AnswerReader:
         asked = set(asking)
         mentions = [m for m in mentions if m.span[0] >= begin]
         others_said = [m.span for m in mentions if m.slot not in asked]
-        targets = self._targets(text, begin, asking, order, mentions)
+        targets = self._parts.targets(text, begin, asking, order, mentions)
         specific: dict[str, list[str]] = {}  # from a sign named
         broad: dict[str, list[str]] = {}  # from "both", "all of them", "neither"
         general: list[str] = []
         minimized: set[str] = set()
         exclusive = False
         others: list[str] = []
-        topic: list[_Target] = []  # named signs waiting for the answer in the next part
+        topic: list[Target] = []  # named signs waiting for the answer in the next part
         previous: set[str] = set()  # the values the part before gave to the signs it named
-        said_before: list[_Target] = []  # the signs the part before named
+        said_before: list[Target] = []  # the signs the part before named
         retracted: set[str] = set()
-        for part in self._parts(text, begin, [t.span for t in targets]):
+        for part in self._parts.parts(text, begin, [t.span for t in targets]):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
             chunk = text[part[0]:part[1]]
             if not inside:
@@ -344,7 +260,7 @@ class AnswerReader:
         return reading
 
     @staticmethod
-    def _put(t: _Target, value: str, specific: dict, broad: dict, others: list) -> None:
+    def _put(t: Target, value: str, specific: dict, broad: dict, others: list) -> None:
         if not t.slots:
             others.append(value)
             return

@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 from models import Understanding
-from intents.answering import AnswerReader, Mention
+from intents.answer_parts import Mention
+from intents.answering import AnswerReader
 from intents.context import ContextRules
 from intents.model import InteractionModel, load
 from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise

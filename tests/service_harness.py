@@ -14,10 +14,18 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.server import REPO
+from benchmarks.server import REPO, ServeProcess, clean_env
 
 
 # --- a session held busy by another thread -------------------------------------------------
+
+
+@contextmanager
+def voice_server(tmp: Path, ready_within: float = 60, **env):
+    """A real `backpain serve` on a private data folder, once its recogniser is loaded."""
+    env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory", **env)
+    with ServeProcess(tmp, env, args=["--log-level", "warning"]) as server:
+        yield server.wait_ready(ready_within)  # the recogniser loads in the background
 
 
 @contextmanager

@@ -5,7 +5,7 @@ pregnancy unit; by text and by voice."""
 import pytest
 
 from asr_support import FIXTURES
-from benchmarks.server import ServeProcess, clean_env
+from service_harness import voice_server
 from intents.dialogue import Dialogue
 from intents.model import load
 from intents.triage import assess
@@ -65,15 +65,14 @@ def test_british_words():
 
 
 @pytest.fixture(scope="module")
-def voice_server(tmp_path_factory):
+def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ectopic-voice")
-    env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory", BACKPAIN_ASR="pocketsphinx")
-    with ServeProcess(tmp, env, args=["--log-level", "warning"]) as server:
-        yield server.wait_ready()
+    with voice_server(tmp, 60, BACKPAIN_ASR="pocketsphinx") as server:
+        yield server
 
 
-def test_by_voice(voice_server):
-    with voice_server.client(timeout=60) as client:
+def test_by_voice(server):
+    with server.client(timeout=60) as client:
         reply = client.post("/v1/sessions", json={"weeks": 9}).json()
         sid, asked = reply["session_id"], []
         for turn in range(20):

@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from service_harness import health_during
+from service_harness import health_during, voice_server
 from asr_support import FIXTURES, items, manifest, pcm_of
-from benchmarks.server import REPO, ServeProcess, clean_env
+from benchmarks.server import REPO, clean_env
 from intents.understanding import understand
 from voice.asr import ModelError, hear
 from voice.asr.pocketsphinx_engine import PocketSphinxEngine
@@ -292,9 +292,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("audio-whisper")
     home = tmp / "home"
     home.mkdir()
-    env = clean_env(HOME=str(home), BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory")
-    with ServeProcess(tmp, env, args=["--log-level", "warning"]) as s:
-        yield s.wait_ready(60)  # the recogniser loads in the background
+    with voice_server(tmp, 60, HOME=str(home)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,8 @@ import httpx
 import numpy as np
 import pytest
 
-from service_harness import health_during
+from service_harness import health_during, voice_server
 from asr_support import FIXTURES, manifest
-from benchmarks.server import ServeProcess, clean_env
 from voice.audio import encode_wav, read_wav_file
 
 WAV = {"Content-Type": "audio/wav"}
@@ -33,9 +32,8 @@ OPENING_FEVER = "opening/i-have-a-fever-and-chills__flite-rms.wav"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("audio-api")
-    env = clean_env(BACKPAIN_DATA_DIR=str(tmp / "data"), BACKPAIN_SESSION_STORE="memory", BACKPAIN_ASR="pocketsphinx")
-    with ServeProcess(tmp, env, args=["--log-level", "warning"]) as s:
-        yield s.wait_ready(30)  # the recogniser loads in the background
+    with voice_server(tmp, 30, BACKPAIN_ASR="pocketsphinx") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
