@@ -175,6 +175,7 @@ class AsrSettings:
     vosk_model: str = ""  # BACKPAIN_VOSK_MODEL: a Vosk model folder
     whisper_model: str = ""  # BACKPAIN_WHISPER_MODEL: a CTranslate2 Whisper folder; "" = the packaged tiny.en
     whisper_threads: int = 0  # BACKPAIN_WHISPER_THREADS: CPU threads per decode; 0 = min(2, cores)
+    locale: str = "en-US"  # BACKPAIN_LOCALE (checked by Settings): the words Whisper is prompted with
 
     @property
     def choice_is_default(self) -> bool:
@@ -193,4 +194,4 @@ class AsrSettings:
                               f"not {threads!r}")
         return cls(choice=choice, vosk_model=env("BACKPAIN_VOSK_MODEL", "").strip(),
                    whisper_model=env("BACKPAIN_WHISPER_MODEL", "").strip(),
-                   whisper_threads=int(threads or 0))
+                   whisper_threads=int(threads or 0), locale=env("BACKPAIN_LOCALE", "").strip() or cls.locale)

@@ -93,6 +93,9 @@ def test_the_prompt_is_the_pending_question(whisper):
     assert question_text("yes_no", ASKING).startswith("Do you have any bleeding")
     assert question_text("weeks", ["weeks"]) == "How many weeks pregnant are you?"
     assert question_text("free_text", []) == OPENING_PROMPT
+    # an en-GB session is prompted with the question in its own words
+    assert "wee" in question_text("yes_no", ["urinary_pain"], locale="en-GB")
+    assert "pee" in question_text("yes_no", ["urinary_pain"])
     assert not any(w in OPENING_PROMPT.lower() for w in ("bleed", "fever", "numb", "contraction", "breath"))
 
 

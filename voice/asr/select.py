@@ -42,7 +42,7 @@ def _whisper(settings: AsrSettings):
     from .whisper_engine import WhisperEngine
 
     return WhisperEngine(settings.whisper_model or None, threads=settings.whisper_threads,
-                         grammar_factory=_pocketsphinx)
+                         grammar_factory=_pocketsphinx, locale=settings.locale)
 
 
 def _chosen(engine: Engine, why: str) -> Engine:

@@ -190,13 +190,14 @@ def _importable() -> bool:
     return importlib.util.find_spec("faster_whisper") is not None
 
 
-def question_text(expecting: str | None, asking: list[str] | None, opening: str = "") -> str | None:
-    """The words of the pending question, as the dialogue asks it (intents/data)."""
+def question_text(expecting: str | None, asking: list[str] | None, opening: str = "",
+                  locale: str = "en-US") -> str | None:
+    """The words of the pending question, as the dialogue asks it in `locale` (intents/data)."""
     from intents.model import load
 
     if expecting == "free_text":
         return OPENING_PROMPTS[opening] if opening else OPENING_PROMPT
-    q = load().questions
+    q = load(locale).questions
     if expecting == "weeks":
         return q.weeks.say
     if expecting != "yes_no" or not asking:
@@ -280,7 +281,7 @@ class WhisperEngine:
 
     def __init__(self, model_dir: str | os.PathLike | None = None, *, threads: int = 0,
                  options: WhisperOptions | None = None, grammar=None, grammar_factory=None,
-                 expected_sha256: str | None = None):
+                 expected_sha256: str | None = None, locale: str = "en-US"):
         """model_dir None: the packaged tiny.en, whose model.bin must have
         PACKAGED_MODEL_SHA256 (another model folder is checked against expected_sha256 when
         given). threads 0: min(2, cores). grammar: an engine for the yes/no fallback
@@ -298,6 +299,7 @@ class WhisperEngine:
         self.model_dir = check_model_dir(model_dir, PACKAGED_MODEL_SHA256 if packaged else expected_sha256)
         self.packaged = packaged
         self.language = "en"
+        self.locale = locale  # whose words the pending question is prompted in
         self.options = options or WhisperOptions()
         self.threads = threads or min(2, os.cpu_count() or 1)
         from faster_whisper import WhisperModel
@@ -409,7 +411,7 @@ class WhisperEngine:
             pad = int(o.pad * SAMPLE_RATE)
             pcm = pcm[2 * max(0, span[0] - pad): 2 * min(len(x16), span[1] + pad)]
         x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        prompt_text = (question_text(expecting, asking, o.opening) or None) if o.prompts else None
+        prompt_text = (question_text(expecting, asking, o.opening, self.locale) or None) if o.prompts else None
         if prompt_text and o.style == "dialogue" and expecting != "free_text":
             prompt_text = f"Nurse: {prompt_text} Me:"
         hotwords = _hotwords(expecting, asking) if o.hotwords else None
