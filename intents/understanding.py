@@ -156,12 +156,13 @@ class Understander:
                     for m in pattern.finditer(searchable):
                         yield slot, value, m
 
-    def signs(self, text: str, skip: set[str] = frozenset()) -> tuple[dict[str, str], list[Span]]:
+    def signs(self, text: str, skip: set[str] = frozenset(), matches=None) -> tuple[dict[str, str], list[Span]]:
         """Signs mentioned, with their value, and the spans that express them. skip: signs
-        read by the answer reader instead (the pending question's)."""
+        read by the answer reader instead (the pending question's); matches: the text's
+        sign_matches, when the caller has them already."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
-        for slot, value, m in self.sign_matches(text):
+        for slot, value, m in self.sign_matches(text) if matches is None else matches:
             if slot in skip:
                 continue
             context, cue = self._context.of_mention(text, m.start(), m.end())
@@ -247,7 +248,8 @@ class Understander:
         if command:
             return Understanding(command=command)
         asking = asking or []
-        signs, taken = self.signs(text)
+        matches = list(self.sign_matches(text))  # once: the mentions and the answer reader share them
+        signs, taken = self.signs(text, matches=matches)
         corrected: set[str] = set()
         begin = self._reader.correction_start(text)
         if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
@@ -256,7 +258,7 @@ class Understander:
             corrected |= set(after)
         reading = None
         if expecting == "yes_no" and asking:
-            mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in self.sign_matches(text)]
+            mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in matches]
             reading = self._reader.read(text, asking, asking, mentions)
         if expecting == "yes_no" and set(self._durations) & set(asking):
             weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt

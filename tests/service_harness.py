@@ -130,11 +130,21 @@ def make_client(tmp: Path, store: str = "sqlite", client=("testclient", 50000), 
     return TestClient(create_app(service), client=client)
 
 
-def health_during(client, upload) -> tuple[float, dict]:
-    """The slowest /healthz answer while `upload(done)` runs in a thread (it fills `done`
-    with "status" and "seconds"): an audio turn must never hold up the service."""
+def health_during(client, session_id: str, wav: bytes, timeout: float = 60) -> tuple[float, dict]:
+    """The slowest /healthz answer while `wav` is uploaded as an audio turn from another
+    thread, and the upload's "status" and "seconds": an audio turn must never hold up the service."""
+    import httpx
+
     done: dict = {}
-    t = threading.Thread(target=upload, args=(done,))
+
+    def upload():
+        with httpx.Client(base_url=client.base_url, timeout=timeout) as c:
+            start = time.monotonic()
+            done["status"] = c.post(f"/v1/sessions/{session_id}/audio", content=wav,
+                                    headers={"Content-Type": "audio/wav"}).status_code
+            done["seconds"] = time.monotonic() - start
+
+    t = threading.Thread(target=upload)
     t.start()
     time.sleep(0.3)
     worst = 0.0

@@ -105,8 +105,11 @@ def _docs_file(name: str) -> bytes:
     return (resources.files("fastapi_offline") / "static" / name).read_bytes()
 
 
-def _no_file(what: str) -> ApiError:
-    return ApiError(404, "not_found", f"No such {what}.")
+def _static(name: str, files: dict[str, str], read, what: str, cache: str) -> Response:
+    """One of `files` (name -> media type), read by `read`; any other name is a 404 JSON error."""
+    if name not in files:
+        raise ApiError(404, "not_found", f"No such {what}.")
+    return Response(read(name), media_type=files[name], headers={**COMMON_HEADERS, "Cache-Control": cache})
 
 
 def page_config(service) -> dict:
@@ -146,17 +149,11 @@ def install_page(app: FastAPI) -> None:
 
     @app.get("/page/{name}", include_in_schema=False)
     def page_asset(name: str) -> Response:
-        if name not in PAGE_FILES:
-            raise _no_file("file on this page")
-        return Response(_page_file(name), media_type=PAGE_FILES[name],
-                        headers={**COMMON_HEADERS, "Cache-Control": "no-cache"})
+        return _static(name, PAGE_FILES, _page_file, "file on this page", "no-cache")
 
     @app.get("/docs/assets/{name}", include_in_schema=False)
     def docs_asset(name: str) -> Response:
-        if name not in DOCS_FILES:
-            raise _no_file("documentation file")
-        return Response(_docs_file(name), media_type=DOCS_FILES[name],
-                        headers={**COMMON_HEADERS, "Cache-Control": "public, max-age=86400"})
+        return _static(name, DOCS_FILES, _docs_file, "documentation file", "public, max-age=86400")
 
     def docs_page(response: HTMLResponse) -> HTMLResponse:
         body = response.body.decode("utf-8")
