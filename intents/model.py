@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from models import Urgency
 from intents.patterns import compile_phrases
+from intents.phrasebook import PhraseError, compile_vocabulary, expand_grammar
 from intents.vocabulary import Grammar, Vocabulary
 from intents.wording import Advice, Question, Questions, Strict
 
@@ -257,9 +258,17 @@ def load(locale: str = DEFAULT_LOCALE, data=None) -> InteractionModel:
         raise InteractionModelError(f"unknown locale {locale!r}: there are words for {', '.join(locales(data))}")
     rules = _parse("slots.yaml", SlotRules, _read("slots.yaml", data))
     questions = _parse("questions.yaml", Questions, _read_locale("questions.yaml", locale, data))
-    vocab = _parse("vocabulary.yaml", Vocabulary, _read("vocabulary.yaml", data))
+    try:
+        vocab_data = compile_vocabulary(_read("vocabulary.yaml", data))
+    except PhraseError as exc:
+        raise InteractionModelError(f"intents/data/vocabulary.yaml: {exc}") from exc
+    vocab = _parse("vocabulary.yaml", Vocabulary, vocab_data)
     advice = _parse("advice.yaml", Advice, _read_locale("advice.yaml", locale, data))
-    grammar = _parse("grammar.yaml", Grammar, _read("grammar.yaml", data))
+    try:
+        grammar_data = expand_grammar(_read("grammar.yaml", data))
+    except PhraseError as exc:
+        raise InteractionModelError(f"intents/data/grammar.yaml: {exc}") from exc
+    grammar = _parse("grammar.yaml", Grammar, grammar_data)
     _check_slot_ids("grammar.yaml", "signs", grammar.signs, rules.slots)
     validate(rules, questions, vocab, advice)
     return InteractionModel(rules=rules, questions=questions, vocabulary=vocab, advice=advice, grammar=grammar)

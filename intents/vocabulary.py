@@ -110,7 +110,13 @@ class AfterAdvice(Strict):
 
 
 class Vocabulary(Strict):
+    """As compiled at load (intents/phrasebook.py): every phrase a regex; `macros` the
+    regex of each list and rule; the file's templates kept by where they are."""
+
     macros: dict[str, str]
+    lists: dict[str, list[str]] = Field(default_factory=dict)  # name -> value templates
+    rules: dict[str, str] = Field(default_factory=dict)  # name -> regex fragment
+    templates: dict[str, list[str]] = Field(default_factory=dict)  # "signs.fever.present" -> templates
     answers: dict[Literal["yes", "no", "unsure"], list[str]]
     small_amounts: SmallAmounts
     commands: Commands

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Make the spoken test fixtures under tests/fixtures/audio/ (committed; re-run to refresh).
 
 Why synthetic speech: the suite must run offline on a fresh machine, and recordings of
@@ -10,10 +9,10 @@ room tone, babble from other TTS voices for a television) at 20 dB and 10 dB SNR
 measured against the speech's active frames, so "10 dB" means the same for a short
 "yes" as for a long sentence.
 
-    python scripts/make_audio_fixtures.py              # rebuild tests/fixtures/audio
-    python scripts/make_audio_fixtures.py --heldout D  # unseen voices AND phrasings, for benchmarks only
-    python scripts/make_audio_fixtures.py --dev D      # fixture voices, more phrasings: for tuning
-    python scripts/make_audio_fixtures.py --unseen D   # held-out voices saying phrasings written
+    python -m scripts.make_audio_fixtures              # rebuild tests/fixtures/audio
+    python -m scripts.make_audio_fixtures --heldout D  # unseen voices AND phrasings, for benchmarks only
+    python -m scripts.make_audio_fixtures --dev D      # fixture voices, more phrasings: for tuning
+    python -m scripts.make_audio_fixtures --unseen D   # held-out voices saying phrasings written
                                                        # blind (benchmarks/data/unseen_phrasings.yaml)
 
 Everything written is 16 kHz mono 16-bit WAV; manifest.json lists file, text, voice,
@@ -27,297 +26,19 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
-import subprocess
-import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import yaml
+
+from scripts.fixture_speech import (COMMANDS, CONVERSATIONS, DEV_OPENINGS, DEV_WEEKS, DEV_YES_NO, HELDOUT_OPENINGS,
+                                    HELDOUT_WEEKS, HELDOUT_YES_NO, KOREAN, OPENINGS, OUT_OF_GRAMMAR, VOICES, WEEKS,
+                                    RATE, YES_NO, add_noise, heldout_voices, make_noise_bed, slug, synth, write)
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from voice.audio import decode_wav, encode_wav  # noqa: E402
-
 OUT = ROOT / "tests" / "fixtures" / "audio"
-RATE = 16000
-
-# name -> (tool, voice id, extra args)
-VOICES = {
-    "flite-kal": ("flite", "kal", []),
-    "flite-awb": ("flite", "awb", []),
-    "flite-rms": ("flite", "rms", []),
-    "flite-slt": ("flite", "slt", []),
-    "espeak-en-us": ("espeak", "en-us", []),
-    "espeak-en+f3": ("espeak", "en+f3", []),
-    "espeak-en+m3": ("espeak", "en+m3", []),
-    "espeak-en-gb": ("espeak", "en-gb", []),
-    "pyttsx3-en-us+f2": ("pyttsx3", "en-us+f2", ["150"]),
-}
-# Never used for tuning: only for measuring how well the choices generalise.
-HELDOUT_VOICES = {
-    "espeak-en-gb-scotland": ("espeak", "en-gb-scotland", []),
-    "espeak-en-us+f4-slow": ("espeak", "en-us+f4", ["-s", "140"]),
-    "espeak-en-gb-x-rp+m5": ("espeak", "en-gb-x-rp+m5", []),
-    "espeak-en-us+klatt": ("espeak", "en-us+klatt", []),
-    "flite-kal16": ("flite", "kal16", []),
-    "pyttsx3-en-gb+f1-fast": ("pyttsx3", "en-gb+f1", ["200"]),
-}
-# A third synthesiser family for the held-out set, when Debian's festival is installed
-# (apt-get install festival festvox-kdlpc16k festvox-us-slt-hts): an HTS statistical voice
-# and a diphone voice, unlike both flite's and espeak-ng's.
-FESTIVAL_VOICES = {
-    "festival-slt-hts": ("festival", "cmu_us_slt_arctic_hts", []),
-    "festival-ked": ("festival", "ked_diphone", []),
-}
-
-YES_NO = [
-    ("yes", "yes"), ("yeah", "yes"), ("yes I am", "yes"), ("yes I have", "yes"),
-    ("yep", "yes"), ("I think so", "yes"), ("yes it does", "yes"), ("that's right", "yes"),
-    ("no", "no"), ("nope", "no"), ("not really", "no"), ("no I haven't", "no"),
-    ("no I'm not", "no"), ("no it doesn't", "no"), ("not at all", "no"), ("no none", "no"),
-    ("I'm not sure", "unsure"), ("I don't know", "unsure"), ("maybe", "unsure"),
-    ("I'm not really sure", "unsure"),
-]
-WEEKS = [
-    ("twelve weeks", 12), ("twenty eight weeks", 28), ("about seven months", 30),
-    ("I'm thirty two weeks", 32), ("sixteen weeks pregnant", 16), ("nine weeks", 9),
-    ("thirty six weeks", 36), ("five months", 22), ("twenty weeks", 20),
-    ("I'm forty weeks", 40),
-]
-COMMANDS = [("repeat", "repeat"), ("stop", "stop"), ("start over", "start_over"),
-            ("help", "help"), ("say that again", "repeat")]
-# Speech that matches no grammar: must come back as "" rather than a guessed yes/no.
-OUT_OF_GRAMMAR = [
-    "I had pizza for lunch", "what time is it", "the weather is lovely today",
-    "can you call my husband", "turn on the kitchen light", "my mother is visiting",
-    "where did I leave my keys", "play some music please",
-]
-# Opening sentences: (text, slots named, words the transcript needs for the NLU to find them)
-OPENINGS = [
-    ("I'm bleeding heavily and soaking a pad", ["heavy_bleeding"], ["bleeding", "heavily"]),
-    ("I can't feel my bottom", ["saddle_numbness"], ["feel", "bottom"]),
-    ("I have numbness between my legs", ["saddle_numbness"], ["numbness", "legs"]),
-    ("I can't control my bladder", ["bladder_bowel"], ["control", "bladder"]),
-    ("I'm having trouble breathing", ["breathing"], ["trouble", "breathing"]),
-    ("I have chest pain", ["breathing"], ["chest", "pain"]),
-    ("I have a constant severe pain in my tummy", ["constant_abdominal"], ["constant", "severe", "pain"]),
-    ("I fainted this morning", ["fainting"], ["fainted"]),
-    ("I have some spotting", ["vaginal_bleeding"], ["spotting"]),
-    ("my waters have broken", ["fluid_leak"], ["waters", "broken"]),
-    ("I'm having contractions", ["contractions"], ["contractions"]),
-    ("I have a fever and chills", ["fever"], ["fever", "chills"]),
-    ("my legs feel weak", ["leg_weakness"], ["legs", "weak"]),
-    ("the pain came on suddenly and it's severe", ["sudden_severe"], ["suddenly", "severe"]),
-    ("I fell down the stairs", ["trauma"], ["fell", "stairs"]),
-    ("the baby is moving less than usual", ["fetal_movement"], ["baby", "moving", "less"]),
-    ("I have a bad headache and blurred vision", ["headache_vision"], ["headache", "blurred", "vision"]),
-    ("it burns when I pee", ["urinary_pain"], ["burns", "pee"]),
-    ("I have pain on one side under my ribs", ["flank_pain"], ["side", "ribs"]),
-    ("the pain goes down my leg", ["radiating"], ["pain", "leg"]),
-    ("the pain is getting worse", ["worsening"], ["worse"]),
-    ("it hurts to walk", ["walking_difficulty"], ["hurts", "walk"]),
-    ("my back has been hurting for three weeks", ["persistent"], ["back", "three", "weeks"]),
-    ("my back hurts and I'm bleeding a lot", ["vaginal_bleeding", "heavy_bleeding"], ["back", "bleeding", "lot"]),
-    ("my lower back aches when I stand", [], ["back", "aches"]),
-]
-# Held-out phrasings: never used for tuning (the hidden acceptance test uses "other
-# phrasings" too). Spoken by the held-out voices only, clean and with noise.
-HELDOUT_YES_NO = [
-    ("yes I do", "yes"), ("yeah a little", "yes"), ("yes it is", "yes"), ("definitely", "yes"),
-    ("a little bit", "yes"), ("uh huh", "yes"), ("yes I think so", "yes"), ("sort of", "yes"),
-    ("yes sadly", "yes"), ("yeah I have", "yes"),
-    ("no I don't", "no"), ("no never", "no"), ("definitely not", "no"), ("I don't think so", "no"),
-    ("no it isn't", "no"), ("nah", "no"), ("no not really", "no"), ("no I'm fine", "no"),
-    ("not sure", "unsure"), ("I have no idea", "unsure"), ("perhaps", "unsure"), ("I can't tell", "unsure"),
-    ("I don't really know", "unsure"), ("possibly", "unsure"),
-]
-HELDOUT_WEEKS = [
-    ("about twenty weeks", 20), ("I'm twenty four weeks pregnant", 24), ("thirty eight weeks", 38),
-    ("around fifteen weeks", 15), ("six months", 26), ("I'm eight months pregnant", 34),
-    ("eleven weeks", 11), ("thirty weeks", 30), ("nineteen weeks", 19), ("forty one weeks", 41),
-    ("twenty two weeks pregnant", 22), ("four months", 17),
-]
-HELDOUT_OPENINGS = [
-    ("there's a lot of blood", ["heavy_bleeding", "vaginal_bleeding"]),
-    ("my waters broke this morning", ["fluid_leak"]),
-    ("I've got a temperature and I'm shivering", ["fever"]),
-    ("the baby hasn't moved today", ["fetal_movement"]),
-    ("I passed out in the kitchen", ["fainting"]),
-    ("I'm short of breath", ["breathing"]),
-    ("my legs are numb and tingling", ["leg_weakness"]),
-    ("it stings when I wee", ["urinary_pain"]),
-    ("I can't pee at all", ["bladder_bowel"]),
-    ("I'm leaking fluid", ["fluid_leak"]),
-    ("I have cramps that come and go", ["contractions"]),
-    ("my back pain is getting worse every day", ["worsening"]),
-    ("the pain shoots down into my buttock", ["radiating"]),
-    ("I slipped and fell on my bump", ["trauma"]),
-    ("I can barely walk", ["walking_difficulty"]),
-    ("I've got a really bad headache", ["headache_vision"]),
-    ("I'm seeing flashing lights", ["headache_vision"]),
-    ("it's numb between my legs", ["saddle_numbness"]),
-    ("I have a pain in my right side", ["flank_pain"]),
-    ("my back has hurt for a month", ["persistent"]),
-    ("there's some blood in my underwear", ["vaginal_bleeding"]),
-    ("my tummy hurts all the time", ["constant_abdominal"]),
-]
-# Tuning ("dev") phrasings: the fixture voices saying more answers than the committed
-# fixtures hold, so choices are not fitted to 20 phrasings. Disjoint from the held-out ones.
-DEV_YES_NO = [
-    ("yup", "yes"), ("yes I have been", "yes"), ("of course", "yes"), ("absolutely", "yes"),
-    ("yes a bit", "yes"), ("kind of", "yes"), ("correct", "yes"),
-    ("no I didn't", "no"), ("none", "no"), ("no thanks", "no"), ("no nothing like that", "no"),
-    ("not that I know of", "no"), ("no it hasn't", "no"), ("never", "no"),
-    ("hard to say", "unsure"), ("I can't remember", "unsure"), ("no idea", "unsure"), ("I'm unsure", "unsure"),
-]
-DEV_WEEKS = [
-    ("fourteen weeks", 14), ("twenty six weeks", 26), ("about thirty weeks", 30), ("I'm thirty four weeks", 34),
-    ("eighteen weeks pregnant", 18), ("three months", 13), ("ten weeks", 10), ("thirty nine weeks", 39),
-    ("twenty one weeks", 21), ("about eight months", 34),
-]
-DEV_OPENINGS = [
-    ("I'm bleeding", ["vaginal_bleeding"]), ("I feel faint", ["fainting"]),
-    ("I can't breathe properly", ["breathing"]), ("I have chills", ["fever"]),
-    ("my legs are weak", ["leg_weakness"]), ("it hurts when I pee", ["urinary_pain"]),
-    ("I wet myself", ["bladder_bowel"]), ("the baby is moving less", ["fetal_movement"]),
-    ("I had a car accident", ["trauma"]), ("my vision is blurry", ["headache_vision"]),
-    ("the pain spreads to my leg", ["radiating"]), ("I'm having contractions every ten minutes", ["contractions"]),
-    ("I have a fever", ["fever"]), ("I can't feel my bottom", ["saddle_numbness"]),
-    ("I'm soaking a pad every hour", ["heavy_bleeding", "vaginal_bleeding"]),
-]
-KOREAN = [("네", "yes"), ("아니요", "no"), ("감사합니다", "oog"), ("안녕하세요", "oog")]
-# Turns of whole conversations, by fixture id (reusing the files above keeps the folder small).
-CONVERSATIONS = {
-    "self_care": ["opening/my-lower-back-aches-when-i-stand", "weeks/twenty-eight-weeks"] + ["yesno/no"] * 30,
-    "emergency_opening": ["opening/i-m-bleeding-heavily-and-soaking-a-pad"],
-    "fever_kidney": ["opening/i-have-a-fever-and-chills", "weeks/twenty-weeks"] + ["yesno/no"] * 30,
-    "unsure_then_yes": ["opening/my-lower-back-aches-when-i-stand", "weeks/twelve-weeks",
-                        "yesno/i-m-not-sure", "yesno/yes"] + ["yesno/no"] * 30,
-}
-
-BABBLE_TEXT = [
-    "and now the weather for the weekend, with showers moving in from the west",
-    "stir the sauce gently and season with a little salt and pepper",
-    "the match ended in a draw after a dramatic second half",
-    "tonight on the show we talk to the author of a new cookery book",
-]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _run(cmd: list[str], stdin: str | None = None) -> None:
-    subprocess.run(cmd, check=True, input=stdin.encode() if stdin is not None else None,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def synth_raw(voice: tuple[str, str, list[str]], text: str, path: str) -> None:
-    tool, vid, extra = voice
-    if tool == "flite":
-        _run(["flite", "-voice", vid, "-t", text, "-o", path])
-    elif tool == "espeak":
-        _run(["espeak-ng", "-v", vid, *extra, "-w", path, text])
-    elif tool == "festival":
-        _run(["text2wave", "-eval", f"(voice_{vid})", "-o", path], text)
-    elif tool == "pyttsx3":
-        # a child process: espeak's C library keeps global state, so one process per voice
-        code = (
-            "import pyttsx3,sys,contextlib,io\n"
-            "e=pyttsx3.init()\n"
-            "e.setProperty('voice',sys.argv[1]); e.setProperty('rate',int(sys.argv[2]))\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    e.save_to_file(sys.argv[3],sys.argv[4]); e.runAndWait()\n"
-        )
-        _run([sys.executable, "-c", code, vid, extra[0], text, path])
-    else:
-        raise ValueError(tool)
-
-
-def trim(x: np.ndarray, pad: float = 0.15) -> np.ndarray:
-    """Cut leading/trailing silence down to `pad` seconds, as an endpointer would."""
-    frame = RATE // 100
-    n = len(x) // frame
-    if n == 0:
-        return x
-    energy = np.sqrt((x[: n * frame].reshape(n, frame) ** 2).mean(axis=1))
-    thr = max(energy.max() * 0.03, 1e-4)
-    active = np.nonzero(energy > thr)[0]
-    if active.size == 0:
-        return x
-    a = max(0, active[0] * frame - int(pad * RATE))
-    b = min(len(x), (active[-1] + 1) * frame + int(pad * RATE))
-    return x[a:b]
-
-
-def speech_rms(x: np.ndarray) -> float:
-    frame = RATE // 100
-    n = len(x) // frame
-    e = (x[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
-    active = e[e > e.max() * 0.01]
-    return float(np.sqrt(active.mean())) if active.size else float(np.sqrt(e.mean()))
-
-
-def synth(voice, text: str) -> np.ndarray:
-    with tempfile.TemporaryDirectory() as d:
-        p = os.path.join(d, "a.wav")
-        synth_raw(voice, text, p)
-        if not os.path.exists(p):  # pyttsx3 now and then ends without writing: once more
-            synth_raw(voice, text, p)
-        pcm = decode_wav(Path(p).read_bytes())
-    x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-    x = trim(x)
-    peak = np.abs(x).max() or 1.0
-    return x * (0.6 / peak)
-
-
-def heldout_voices() -> dict:
-    """The held-out voices; festival's only where it is installed (said on stderr)."""
-    voices = dict(HELDOUT_VOICES)
-    if shutil.which("text2wave"):
-        voices.update(FESTIVAL_VOICES)
-    else:
-        print("festival (text2wave) not installed: held-out set without festival voices", file=sys.stderr)
-    return voices
-
-
-def make_noise_bed(seconds: float = 40.0) -> np.ndarray:
-    """Room tone and appliances (brown + pink noise from sox) plus a TV (TTS babble)."""
-    with tempfile.TemporaryDirectory() as d:
-        beds = []
-        for kind in ("brownnoise", "pinknoise"):
-            p = os.path.join(d, kind + ".wav")
-            _run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", p, "synth", str(seconds), kind])
-            beds.append(np.frombuffer(decode_wav(Path(p).read_bytes()), "<i2").astype(np.float32) / 32768)
-        n = int(seconds * RATE)
-        babble = np.zeros(n, np.float32)
-        voices = [("flite", "awb", []), ("espeak", "en+f4", []), ("flite", "slt", []), ("espeak", "en-us+m2", [])]
-        for v, text in zip(voices, BABBLE_TEXT):
-            s = synth(v, text)
-            s = np.tile(s, int(np.ceil(n / len(s))))[:n]
-            babble += np.roll(s, random.randrange(n))
-    def unit(a):
-        a = a[:n]
-        return a / (np.sqrt((a ** 2).mean()) or 1.0)
-    return unit(0.8 * unit(beds[0]) + 0.5 * unit(beds[1]) + 0.9 * unit(babble))
-
-
-def add_noise(x: np.ndarray, bed: np.ndarray, snr_db: float, rng: random.Random) -> np.ndarray:
-    start = rng.randrange(0, len(bed) - len(x) - 1)
-    noise = bed[start:start + len(x)]
-    scale = speech_rms(x) / (10 ** (snr_db / 20)) / (np.sqrt((noise ** 2).mean()) or 1.0)
-    y = x + noise * scale
-    peak = np.abs(y).max()
-    return y * (0.95 / peak) if peak > 0.95 else y
-
-
-def write(path: Path, x: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pcm = (np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
-    path.write_bytes(encode_wav(pcm, RATE))
 
 
 def plan(voices: dict, heldout: bool, mode: str | None = None) -> list[dict]:
@@ -338,8 +59,6 @@ def plan(voices: dict, heldout: bool, mode: str | None = None) -> list[dict]:
                           noise=noise or "clean", snr_db=snr, kind=kind, **meaning))
 
     if mode == "unseen":
-        import yaml
-
         corpus = yaml.safe_load((ROOT / "benchmarks" / "data" / "unseen_phrasings.yaml").read_text())
         # every answer by one voice clean and another with noise, voices rotating
         for kind, key, shift in (("yesno", "yesno", 3), ("weeks", "weeks", 5), ("opening", "opening", 2)):

@@ -74,7 +74,7 @@ def finish(post, reply: dict, yes: set[str] = frozenset(), limit: int = 60) -> d
 
 def open_store_spec(spec: str, **kwargs):
     """"sqlite:/path/to/file.db" or "redis://..." -> a store."""
-    from voice.sessions import RedisStore, SQLiteStore
+    from voice.store import RedisStore, SQLiteStore
 
     if spec.startswith("sqlite:"):
         return SQLiteStore(spec[len("sqlite:"):], **kwargs)
@@ -124,7 +124,7 @@ def make_service(tmp: Path, store: str = "sqlite", **overrides):
 def make_client(tmp: Path, store: str = "sqlite", client=("testclient", 50000), **overrides):
     from fastapi.testclient import TestClient
 
-    from voice.app import create_app
+    from voice.http.app import create_app
 
     service = make_service(tmp, store, **overrides)
     return TestClient(create_app(service), client=client)

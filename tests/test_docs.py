@@ -25,3 +25,16 @@ def test_the_clinical_rules_list_every_sign_with_its_level():
         row = next((line for line in rules.splitlines() if line.startswith(f"| `{slot}` |")), None)
         assert row is not None, f"docs/clinical-rules.md does not list {slot}"
         assert row.rstrip(" |").endswith(model.rules.levels[slot].value), row
+
+
+def test_the_readme_configuration_table_is_the_settings_one():
+    """The table is generated from voice/config.py (`python -m voice.config`): a variable
+    added, renamed or re-documented there and not here fails."""
+    from voice.config import markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- settings:start -->\n(.*?)<!-- settings:end -->", readme, re.S)
+    assert block, "README.md has no generated configuration table (<!-- settings:start/end -->)"
+    assert block.group(1) == markdown_table(), (
+        "README.md's configuration table differs from voice/config.py: "
+        "run `python -m voice.config --write README.md`")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$", re.I)
@@ -102,6 +102,9 @@ class Settings:
     header_timeout: float = 10.0  # a request's headers must arrive within this; else dropped
     keepalive_timeout: float = 5.0  # an idle keep-alive connection is closed after this
     max_connections: int = 512  # open connections at most (lowered to fit the descriptor limit)
+    # --- speech (voice/asr/, voice/tts.py) ---
+    asr: "AsrSettings" = field(default_factory=lambda: AsrSettings())
+    tts: "TtsSettings" = field(default_factory=lambda: TtsSettings())
 
     def __post_init__(self):
         if not self.emergency_number:
@@ -122,6 +125,8 @@ class Settings:
             host=os.environ.get("BACKPAIN_HOST", cls.host),
             port=int(os.environ.get("BACKPAIN_PORT", cls.port)),
             log_transcripts=os.environ.get("BACKPAIN_LOG_TRANSCRIPTS", "") == "1",
+            asr=AsrSettings.from_env(),
+            tts=TtsSettings.from_env(),
             **cls._service_env(),
         )
 
@@ -164,22 +169,67 @@ class Settings:
 
 
 ASR_CHOICES = ("auto", "vosk", "whisper", "pocketsphinx")
+PS_FREE_LMS = ("domain", "general")
+
+
+def parse_options(value: str) -> dict:
+    """BACKPAIN_PS_CONFIG='beam=1e-60,topn=8' -> {"beam": 1e-60, "topn": 8}: PocketSphinx
+    Decoder options, numbers and true/false converted."""
+    out: dict = {}
+    for item in filter(None, (value or "").split(",")):
+        k, _, v = item.partition("=")
+        try:
+            out[k.strip()] = int(v) if v.strip().lstrip("-").isdigit() else float(v)
+        except ValueError:
+            out[k.strip()] = {"true": True, "false": False}.get(v.strip().lower(), v.strip())
+    return out
+
+
+def default_cache_dir() -> Path:
+    """$BACKPAIN_CACHE_DIR, else $XDG_CACHE_HOME/backpain, else ~/.cache/backpain."""
+    own = os.environ.get("BACKPAIN_CACHE_DIR", "").strip()
+    if own:
+        return Path(own).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "backpain"
+
+
+def default_workers() -> int:
+    return min(2, os.cpu_count() or 1)
+
+
+def _number(env, name: str, default: float) -> float:
+    raw = env(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a number, not {raw!r}") from None
 
 
 @dataclass(frozen=True)
 class AsrSettings:
-    """Which speech recogniser and model (voice/asr/select.py): read once when the engine is
-    made, and passed down, so no engine reads the environment itself."""
+    """Which speech recogniser and model, and its tuning (voice/asr/): read once at start and
+    passed down, so no engine reads the environment itself."""
 
     choice: str = "auto"  # BACKPAIN_ASR
+    choice_is_default: bool = True  # BACKPAIN_ASR unset: `auto` was not asked for, just taken
     vosk_model: str = ""  # BACKPAIN_VOSK_MODEL: a Vosk model folder
+    vosk_model_path: str = ""  # VOSK_MODEL_PATH: Vosk's own folder of models
+    vosk_min_conf: float = 0.4  # BACKPAIN_VOSK_MIN_CONF
     whisper_model: str = ""  # BACKPAIN_WHISPER_MODEL: a CTranslate2 Whisper folder; "" = the packaged tiny.en
     whisper_threads: int = 0  # BACKPAIN_WHISPER_THREADS: CPU threads per decode; 0 = min(2, cores)
     locale: str = "en-US"  # BACKPAIN_LOCALE (checked by Settings): the words Whisper is prompted with
+    ps_config: dict = field(default_factory=dict)  # BACKPAIN_PS_CONFIG: extra PocketSphinx Decoder options
+    ps_garbage: float = 1e-55  # BACKPAIN_PS_GARBAGE
+    ps_noisy_garbage: float = 1e-70  # BACKPAIN_PS_NOISY_GARBAGE
+    ps_free_lm: str = "domain"  # BACKPAIN_PS_FREE_LM: domain | general
+    cache_dir: Path = field(default_factory=default_cache_dir)  # BACKPAIN_CACHE_DIR
+    workers: int = field(default_factory=default_workers)  # BACKPAIN_ASR_WORKERS: decoding processes
 
-    @property
-    def choice_is_default(self) -> bool:
-        return "BACKPAIN_ASR" not in os.environ
+    def __hash__(self):  # ps_config is a dict, so the generated hash would fail
+        return hash(tuple(tuple(sorted(v.items())) if isinstance(v, dict) else v for v in vars(self).values()))
 
     @classmethod
     def from_env(cls) -> "AsrSettings":
@@ -192,6 +242,37 @@ class AsrSettings:
         if threads and not (threads.isdigit() and int(threads) <= 64):
             raise ConfigError(f"BACKPAIN_WHISPER_THREADS: expected a whole number of CPU threads (0 = automatic), "
                               f"not {threads!r}")
-        return cls(choice=choice, vosk_model=env("BACKPAIN_VOSK_MODEL", "").strip(),
+        free_lm = env("BACKPAIN_PS_FREE_LM", "").strip().lower() or cls.ps_free_lm
+        if free_lm not in PS_FREE_LMS:
+            raise ConfigError(f"BACKPAIN_PS_FREE_LM must be domain or general, not {free_lm!r}")
+        workers = env("BACKPAIN_ASR_WORKERS", "").strip()
+        if workers and not (workers.isdigit() and int(workers) <= 64):
+            raise ConfigError(f"BACKPAIN_ASR_WORKERS: expected a whole number of processes (0 = decode in the server), "
+                              f"not {workers!r}")
+        return cls(choice=choice, choice_is_default=not env("BACKPAIN_ASR", "").strip(),
+                   vosk_model=env("BACKPAIN_VOSK_MODEL", "").strip(),
+                   vosk_model_path=env("VOSK_MODEL_PATH", "").strip(),
+                   vosk_min_conf=_number(env, "BACKPAIN_VOSK_MIN_CONF", cls.vosk_min_conf),
                    whisper_model=env("BACKPAIN_WHISPER_MODEL", "").strip(),
-                   whisper_threads=int(threads or 0), locale=env("BACKPAIN_LOCALE", "").strip() or cls.locale)
+                   whisper_threads=int(threads or 0), locale=env("BACKPAIN_LOCALE", "").strip() or cls.locale,
+                   ps_config=parse_options(env("BACKPAIN_PS_CONFIG", "")),
+                   ps_garbage=_number(env, "BACKPAIN_PS_GARBAGE", cls.ps_garbage),
+                   ps_noisy_garbage=_number(env, "BACKPAIN_PS_NOISY_GARBAGE", cls.ps_noisy_garbage),
+                   ps_free_lm=free_lm, cache_dir=default_cache_dir(),
+                   workers=int(workers) if workers else default_workers())
+
+
+@dataclass(frozen=True)
+class TtsSettings:
+    """How replies are spoken (voice/tts.py)."""
+
+    rate: int = 165  # BACKPAIN_TTS_RATE: words per minute, 80 to 400
+    voice: str | None = None  # BACKPAIN_TTS_VOICE: an espeak-ng voice id; None = the default
+
+    @classmethod
+    def from_env(cls) -> "TtsSettings":
+        raw = os.environ.get("BACKPAIN_TTS_RATE", "").strip()
+        if raw and not raw.isdigit():
+            raise ConfigError(f"BACKPAIN_TTS_RATE: expected words per minute (80 to 400), not {raw!r}")
+        return cls(rate=max(80, min(400, int(raw))) if raw else cls.rate,
+                   voice=os.environ.get("BACKPAIN_TTS_VOICE", "").strip() or None)

@@ -9,7 +9,8 @@
 
 Plus prometheus_client's process_* metrics (memory, CPU, open files), and
 `backpain_audio_in_flight` (uploads being decoded or waiting).
-Recording costs a few microseconds per turn.
+Recording costs a few microseconds per turn; turn times are taken by
+voice/http/middleware/turn_timer.py.
 
 `backpain_triage_total` says how urgent people's checks were: health figures. It is shown
 only when BACKPAIN_API_TOKEN is set (then /metrics needs the token, like /v1); without a
@@ -18,10 +19,7 @@ token, /metrics leaves it out.
 
 from __future__ import annotations
 
-import time
-
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, Info, disable_created_metrics, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 disable_created_metrics()  # no *_created series: less noise per scrape
 
@@ -77,40 +75,3 @@ def render(health: bool = True) -> tuple[bytes, str]:
 
         text = b"\n".join(line for line in text.split(b"\n") if shown(line))
     return text, CONTENT_TYPE_LATEST
-
-
-def _turn_kind(scope: Scope) -> str | None:
-    if scope["type"] != "http" or scope["method"] != "POST":
-        return None
-    path = scope["path"]
-    if not path.startswith("/v1/sessions/"):
-        return None
-    if path.endswith("/text"):
-        return "text"
-    if path.endswith("/audio"):
-        return "audio"
-    return None
-
-
-class TurnTimer:
-    """Pure ASGI middleware: observes turn latency until the response starts."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = _turn_kind(scope)
-        if kind is None:
-            await self.app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        observed = False
-
-        async def timed_send(message: Message) -> None:
-            nonlocal observed
-            if not observed and message["type"] == "http.response.start":
-                observed = True
-                TURN_SECONDS.labels(kind).observe(time.perf_counter() - start)
-            await send(message)
-
-        await self.app(scope, receive, timed_send)

@@ -1,4 +1,9 @@
-"""The skill as a service: sessions plus the dialogue, shared by HTTP, chat and voice."""
+"""The skill as a service: sessions plus the dialogue, shared by HTTP, chat and voice.
+
+Every caller takes a turn the same way: `SkillService.turn` for typed text,
+`SkillService.audio_turn` for speech (recognised, then that same text turn), and
+`reply_body` for the JSON of a Reply.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ import threading
 from models import Reply
 from intents.dialogue import Dialogue
 from voice import metrics
-from voice.audit import event_for_turn
+from voice.asr import Engine, Recognition, hear
 from voice.config import Settings
-from voice.sessions import SessionStore, open_store
+from voice.store import SessionStore, open_store
+from voice.store.audit import event_for_turn
 
 # what secrets.token_urlsafe makes; anything else cannot be a session and is not looked up
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -23,6 +29,15 @@ log = logging.getLogger("backpain")
 
 class SessionNotFound(KeyError):
     pass
+
+
+def reply_body(reply: Reply) -> dict:
+    """A Reply as the JSON object clients get (HTTP, `chat --json`, `replay --json`):
+    `transcript` is there on audio turns only (interface.md)."""
+    body = reply.model_dump(mode="json")
+    if body.get("transcript") is None:
+        body.pop("transcript", None)
+    return body
 
 
 class TurnConflict(RuntimeError):
@@ -90,6 +105,35 @@ class SkillService:
         if self.settings.log_transcripts:
             transcript_log.warning("session %s… heard %r said %r", session_id[:6], text, reply.say)
         return reply
+
+    def audio_turn(self, session_id: str, pcm: bytes, engine: Engine, expected_turn: int | None = None) -> Reply:
+        """One spoken turn, as `backpain replay` and `listen` take it (the HTTP /audio route
+        runs the same two halves, `hear` and `spoken_turn`, on its own threads).
+
+        `pcm` (16 kHz mono s16le; b"" or silence is nothing said) is recognised by `engine`
+        (a voice.asr Engine: `get_engine()`, or the server recogniser's `engine()`) listening
+        only for what the pending question accepts, then answered as the text turn of what
+        was heard: the Reply carries `transcript` ("" when nothing usable was heard: the
+        skill says so and asks again, never a guessed yes/no), the recogniser's alternatives
+        count for free speech, and an unsure reading that would lower the urgency is read
+        back (rule 11). `engine.name` goes into the audit entry.
+        Raises SessionNotFound, and TurnConflict for a stale `expected_turn` (before
+        anything is decoded; nothing changes)."""
+        latest = self.latest(session_id)
+        check_turn(latest, expected_turn)
+        heard = self.hear(engine, pcm, latest)
+        return self.spoken_turn(session_id, heard, engine.name, expected_turn)
+
+    @staticmethod
+    def hear(engine: Engine, pcm: bytes, latest: Reply) -> Recognition:
+        """What was said in `pcm`, heard by `engine` for the question `latest` asks."""
+        return hear(engine, pcm, latest.expecting, latest.asking)
+
+    def spoken_turn(self, session_id: str, heard: Recognition, engine: str | None = None,
+                    expected_turn: int | None = None) -> Reply:
+        """The text turn of what was heard, with the transcript in the Reply."""
+        return self.turn(session_id, heard.text, transcript=heard.text, engine=engine,
+                         alternatives=heard.alternatives, confident=heard.confident, expected_turn=expected_turn)
 
     def latest(self, session_id: str) -> Reply:
         state = self.store.get(session_id) if _SESSION_ID.match(session_id) else None

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from intents import model as im
+from intents.phrasebook import compile_vocabulary
 
 
 def _data(name):
@@ -23,7 +24,7 @@ def _validate(**overrides):
     parts = {
         "rules": im.SlotRules.model_validate(_data("slots.yaml")),
         "questions": im.Questions.model_validate(_data("questions.yaml")),
-        "vocab": im.Vocabulary.model_validate(_data("vocabulary.yaml")),
+        "vocab": im.Vocabulary.model_validate(compile_vocabulary(_data("vocabulary.yaml"))),
         "advice": im.Advice.model_validate(_data("advice.yaml")),
     }
     parts.update(overrides)
@@ -45,10 +46,25 @@ def test_a_new_slot_without_its_question_names_the_file_and_slot():
 
 
 def test_a_bad_regex_names_the_file_and_place():
-    data = _data("vocabulary.yaml")
+    """A regex that only breaks once the templates are joined still fails start-up."""
+    data = compile_vocabulary(_data("vocabulary.yaml"))
     data["signs"]["fever"]["present"].append("fever(")
     with pytest.raises(im.InteractionModelError, match=r"vocabulary.yaml: signs.fever.present: bad pattern"):
         _validate(vocab=im.Vocabulary.model_validate(data))
+
+
+def test_a_bad_template_names_the_file_and_place(tmp_path):
+    folder = _copy_of_the_data(tmp_path)
+    data = yaml.safe_load((folder / "vocabulary.yaml").read_text())
+    data["signs"]["fever"]["present"].append("fever (high|raised")
+    data["rules"]["broken"] = "(?:"
+    (folder / "vocabulary.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(im.InteractionModelError, match=r"vocabulary.yaml: rules.broken: bad regex"):
+        im.load(data=folder)
+    del data["rules"]["broken"]
+    (folder / "vocabulary.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(im.InteractionModelError, match=r"vocabulary.yaml: signs.fever.present\[\d+\]: bad template"):
+        im.load(data=folder)
 
 
 def _copy_of_the_data(tmp_path):

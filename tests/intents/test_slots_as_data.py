@@ -52,8 +52,8 @@ def test_a_new_sign_is_a_data_edit(tmp_path):
                                           "plain": "Do the palms of your hands or soles of your feet itch a lot?"}
     _edit(folder, "questions.yaml", ask_it)
     _edit(folder, "vocabulary.yaml", lambda d: d["signs"].update(
-        itching={"present": ["(?:itchy|itching|itch) (?:\\w+ ){0,2}?(?:hands|feet|palms|soles)",
-                             "(?:hands|feet|palms|soles) (?:\\w+ ){0,2}?(?:itchy|itch|itching)"]}))
+        itching={"present": ["(itchy|itching|itch) <gap2>(hands|feet|palms|soles)",
+                             "(hands|feet|palms|soles) <gap2>(itchy|itch|itching)"]}))
     _edit(folder, "advice.yaml", lambda d: d["sign_names"].update(itching="very itchy hands or feet"))
     model = im.load(data=folder)
     assert model.slot_ids[-1] == "itching"

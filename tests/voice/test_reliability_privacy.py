@@ -21,7 +21,7 @@ import pytest
 from asr_support import FIXTURES
 from benchmarks.server import RedisProcess, ServeProcess, clean_env
 from service_harness import answer_for, make_service
-from voice.access_log import session_ref
+from voice.http.middleware.access_log import session_ref
 
 WAV = {"Content-Type": "audio/wav"}
 
@@ -112,7 +112,7 @@ def test_an_expired_conversation_is_deleted_on_a_timer(tmp_path):
 
 def test_metrics_show_no_health_figures_without_a_token(tmp_path):
     from fastapi.testclient import TestClient
-    from voice.app import create_app
+    from voice.http.app import create_app
 
     for token in ("", "t0ken"):
         app = create_app(make_service(tmp_path / (token or "open"), "memory", api_token=token))

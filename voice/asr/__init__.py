@@ -1,7 +1,10 @@
-"""Speech recognition: one Engine API, two implementations, one shared instance.
+"""Speech recognition: one Engine API, three implementations, one shared instance.
 
     from voice.asr import get_engine
-    text = get_engine().recognize(pcm16k, phrases=["yes", "no"]).text   # "" = not understood
+    text = get_engine(settings.asr).recognize(pcm16k, phrases=["yes", "no"]).text   # "" = not understood
+
+select.py picks the engine from AsrSettings and passes them down: vosk_engine.py, and the
+pocketsphinx/ and whisper/ packages, each a room of small modules around its engine.py.
 """
 
 from .base import Engine, ModelError, Recognition, Stream, normalize_phrase

@@ -15,8 +15,8 @@ interaction model itself (never from the test corpus):
 and trains a trigram model on it (pocketsphinx.lm.ArpaBoLM) with the few thousand most
 frequent English words (pyspellchecker's frequency list) added as unigrams, so speech
 outside the corpus can still be spelled out instead of being forced onto symptom words.
-The ARPA file is cached on disk, keyed by a hash of its inputs, so later starts only
-load it (~0.3 s).
+The ARPA file is cached on disk (in AsrSettings.cache_dir, passed down by the engine),
+keyed by a hash of its inputs, so later starts only load it (~0.3 s).
 """
 
 from __future__ import annotations
@@ -237,10 +237,15 @@ def build_arpa(sentences: list[str], known, background: list[tuple[str, int]], p
         raise
 
 
-def cache_dir() -> Path:
-    d = os.environ.get("BACKPAIN_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "backpain")
-    p = Path(d)
+def cache_dir(folder: Path | None = None) -> Path:
+    """`folder` (AsrSettings.cache_dir: BACKPAIN_CACHE_DIR, else $XDG_CACHE_HOME/backpain),
+    made if need be, or a temporary folder when it cannot be written. None: AsrSettings'
+    default (for the benchmarks' held-out audio)."""
+    if folder is None:
+        from voice.config import AsrSettings
+
+        folder = AsrSettings().cache_dir
+    p = Path(folder)
     try:
         p.mkdir(parents=True, exist_ok=True)
         probe = p / ".w"
@@ -252,12 +257,12 @@ def cache_dir() -> Path:
     return p
 
 
-def domain_lm(dict_path: str, known) -> Path:
-    """Path of the domain ARPA model, built (and cached) if needed."""
+def domain_lm(dict_path: str, known, folder: Path) -> Path:
+    """Path of the domain ARPA model, built (and cached in cache_dir(folder)) if needed."""
     h = hashlib.sha256(VERSION.encode())
     h.update(json.dumps(_data(), sort_keys=True).encode())
     h.update(str(os.path.getsize(dict_path)).encode())
-    path = cache_dir() / f"domain-{h.hexdigest()[:16]}.arpa"
+    path = cache_dir(folder) / f"domain-{h.hexdigest()[:16]}.arpa"
     if not path.exists():
         build_arpa(corpus(), known, english_words(), path)
     return path

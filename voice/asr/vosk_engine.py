@@ -1,7 +1,8 @@
 """Vosk (Kaldi) engine: used when the person has installed an English Vosk model.
 
 No English Vosk model is on PyPI, so Vosk is opt-in: any model directory works
-(BACKPAIN_VOSK_MODEL, Vosk's own cache folders, or a `vosk_model_*` package), and the
+(BACKPAIN_VOSK_MODEL, VOSK_MODEL_PATH, Vosk's own cache folders, or a `vosk_model_*`
+package: AsrSettings.vosk_model / vosk_model_path, passed in by select.py), and the
 model is loaded once per process and shared, because loading costs seconds and
 hundreds of MB while recognisers on a shared model are cheap and thread-safe.
 
@@ -26,6 +27,8 @@ import re
 import threading
 import time
 from pathlib import Path
+
+from voice.config import AsrSettings
 
 from .base import (FREE_ALTERNATIVES, ModelError, Recognition, SAMPLE_RATE, log, phrases_in_vocabulary,
                    unique_phrases)
@@ -76,13 +79,13 @@ def guess_language(path: Path) -> str | None:
     return None
 
 
-def candidate_model_dirs() -> list[Path]:
-    """Every Vosk model we can find, most explicit first (env var, caches, packages)."""
+def candidate_model_dirs(named: str = "", models_folder: str = "") -> list[Path]:
+    """Every Vosk model we can find, most explicit first: `named` (BACKPAIN_VOSK_MODEL),
+    `models_folder` (VOSK_MODEL_PATH), the usual folders, packages."""
     found: list[Path] = []
-    env = os.environ.get("BACKPAIN_VOSK_MODEL")
-    if env:
-        found.append(Path(env).expanduser())
-    roots = [os.environ.get("VOSK_MODEL_PATH"), "/usr/share/vosk", "/usr/local/share/vosk",
+    if named:
+        found.append(Path(named).expanduser())
+    roots = [models_folder or None, "/usr/share/vosk", "/usr/local/share/vosk",
              Path.home() / ".cache" / "vosk", Path.home() / ".local" / "share" / "vosk",
              Path.home() / "AppData" / "Local" / "vosk"]
     for root in filter(None, roots):
@@ -193,12 +196,16 @@ class VoskStream:
 class VoskEngine:
     name = "vosk"
 
-    def __init__(self, model_dir: str | os.PathLike, *, min_confidence: float | None = None):
+    def __init__(self, model_dir: str | os.PathLike, *, min_confidence: float | None = None,
+                 settings: AsrSettings | None = None):
+        """min_confidence: the least word confidence of a grammar answer; when None,
+        settings.vosk_min_conf (BACKPAIN_VOSK_MIN_CONF; AsrSettings' default without settings)."""
         self.path = check_model_dir(model_dir)
         self.model = str(self.path)
         self.language = guess_language(self.path)
-        self.min_confidence = float(min_confidence if min_confidence is not None
-                                    else os.environ.get("BACKPAIN_VOSK_MIN_CONF", "0.4"))
+        if min_confidence is None:
+            min_confidence = (settings or AsrSettings()).vosk_min_conf
+        self.min_confidence = float(min_confidence)
         t = time.perf_counter()
         self._model = load_model(self.path)
         self.load_seconds = time.perf_counter() - t
