@@ -78,16 +78,21 @@ COMBINATIONS = {
 def make_bench_engine(spec: str):
     """"pocketsphinx", "vosk", "whisper" or "whisper:beam=5,window=30,..." (WhisperOptions
     fields): the engine to measure."""
-    from voice.asr import make_engine
+    from functools import partial
 
+    from voice.asr import make_engine
+    from voice.config import asr_from_env
+
+    settings = asr_from_env()  # this benchmark is an entry point: it reads them once
     spec = COMBINATIONS.get(spec, spec)
     name, _, opts = spec.partition(":")
     if name != "whisper" or not opts:
-        return make_engine(name)
+        return make_engine(name, settings=settings)
     from dataclasses import fields
 
     from voice.asr.select import _pocketsphinx
-    from voice.asr.whisper_engine import WhisperEngine, WhisperOptions
+    from voice.asr.whisper.engine import WhisperEngine
+    from voice.asr.whisper.options import WhisperOptions
 
     types = {f.name: f.type for f in fields(WhisperOptions)}
     kw: dict = {}
@@ -104,7 +109,9 @@ def make_bench_engine(spec: str):
             kw[k] = float(v)
         else:
             kw[k] = v
-    return WhisperEngine(threads=threads, options=WhisperOptions(**kw), grammar_factory=_pocketsphinx)
+    return WhisperEngine(settings.whisper_model or None, threads=threads or settings.whisper_threads,
+                         options=WhisperOptions(**kw), grammar_factory=partial(_pocketsphinx, settings),
+                         locale=settings.locale)
 
 
 def _one(name: str, sets: list) -> dict:
@@ -169,7 +176,7 @@ def _choice(spec: str) -> dict:
 
     from intents.grammar import phrases_for
     from intents.understanding import understand, with_signs_from
-    from voice.audio import read_wav_file
+    from voice.audio.wav import read_wav_file
 
     engine = make_bench_engine(spec)
     man = json.loads((FIXTURES / "manifest.json").read_text())["items"]
@@ -210,23 +217,26 @@ def run(heldout: str | None = None, engines: list[str] | None = None, dev: str |
         quick: bool = False, unseen: str | None = None, only_sets: list[str] | None = None) -> dict:
     from voice.asr.domain_lm import cache_dir
     from voice.asr.select import available_engines
+    from voice.config import asr_from_env
+
+    settings = asr_from_env()
 
     sets = [("fixtures", FIXTURES)]
     if dev:
         _make("--dev", Path(dev))
         sets.append(("dev", Path(dev)))
     if heldout or not quick:
-        d = Path(heldout) if heldout else cache_dir() / "heldout-audio"
+        d = Path(heldout) if heldout else cache_dir(settings.cache_dir) / "heldout-audio"
         _make("--heldout", d)
         sets.append(("heldout", d))
     if unseen or not quick:
-        d = Path(unseen) if unseen else cache_dir() / "unseen-audio"
+        d = Path(unseen) if unseen else cache_dir(settings.cache_dir) / "unseen-audio"
         _make("--unseen", d)
         sets.append(("unseen", d))
     if only_sets:
         sets = [(k, p) for k, p in sets if k in only_sets]
     if engines is None:
-        rows = available_engines()
+        rows = available_engines(settings)
         engines = ["pocketsphinx"]
         if any(r["engine"] == "whisper" and r["usable"] for r in rows):
             engines += ["whisper-alone", "whisper"]

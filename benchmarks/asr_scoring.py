@@ -54,7 +54,7 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
     from intents.grammar import phrases_for
     from intents.understanding import understand
     from voice.asr import hear
-    from voice.audio import read_wav_file
+    from voice.audio.wav import read_wav_file
 
     acc: dict = defaultdict(lambda: {"n": 0, "right": 0, "empty": 0, "wrong": 0, "opposite": 0, "unsure": 0,
                                      "unsure_right": 0, "unsure_wrong": 0})

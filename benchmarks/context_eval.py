@@ -1,7 +1,7 @@
 """Context of sign mentions: the project's ConText-style rules vs medspaCy's ConText.
 
 Compared on the labelled utterance corpus (tests/data/utterances.yaml), scored with
-tests/corpus.py's `mismatches`:
+benchmarks/corpus.py's `mismatches`:
 
   (a) rules      the project's pipeline, `intents.understanding.understand`;
   (b0) medspacy_default  the same sign regexes (`default_understander()._signs`) on the
@@ -77,13 +77,6 @@ APPROACHES = {
 # --- corpus ------------------------------------------------------------------------
 
 
-def _corpus_module():
-    spec = importlib.util.spec_from_file_location("_backpain_corpus", ROOT / "tests" / "corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _categories(path: Path = CORPUS) -> list[str]:
     """Context category of each corpus item, from the `# ---- section (n) ----` headers."""
     categories, current = [], "other"
@@ -109,7 +102,8 @@ def _timed(fn, reps: int) -> list[float]:
 
 
 def run(reps: int = 3, pyrush_variant: bool = True) -> dict:
-    corpus = _corpus_module()
+    from benchmarks import corpus
+
     items = corpus.utterances()
     categories = _categories()
     assert len(categories) == len(items), (len(categories), len(items))

@@ -85,7 +85,7 @@ def markdown(result: dict, examples: int = 12, category_order: list[str] = ()) -
         "## Context of sign mentions: project rules vs medspaCy ConText",
         "",
         f"`make bench-context` (`python -m benchmarks.context_eval`), corpus tests/data/utterances.yaml "
-        f"({result['corpus_items']} utterances), scored with tests/corpus.py `mismatches`. "
+        f"({result['corpus_items']} utterances), scored with benchmarks/corpus.py `mismatches`. "
         f"Python {v['python']}, spaCy {v['spacy']}, medspaCy {v['medspacy']} (blank English pipeline, "
         "spaCy `sentencizer` + `medspacy_context`, no model download).",
         "",

@@ -7,17 +7,13 @@ BENCHMARKS.md between `<!-- dialogue-bench:start/end -->`.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def run() -> dict:
-    sys.path.insert(0, str(TESTS))
-    from corpus import conversations, mismatches, utterances
-    from driver import converse, problems
+    from benchmarks.corpus import conversations, mismatches, utterances
+    from benchmarks.driver import converse, problems
 
     from intents.dialogue import Dialogue
     from intents.understanding import understand
@@ -61,7 +57,7 @@ def run() -> dict:
             exact += got == wanted and not problems(case, replies)
             under += got.rank < wanted.rank
         outcome[style] = {"cases": len(cases), "exact": exact, "under": under, "turns_per_case": turns / len(cases)}
-    import blind
+    from benchmarks import blind
 
     answers = blind.score_answers(dialogue)["totals"]
     tuned = blind.score_patients(dialogue, blind._load(["patients_1.yaml"]))
@@ -82,7 +78,7 @@ def run() -> dict:
     }
 
 
-# How each later blind set (tests/blind.py SETS) was written and what it scored at first sight
+# How each later blind set (benchmarks/blind.py SETS) was written and what it scored at first sight
 LATER_SETS = {
     "blind2": ("A second blind set (tests/data/blind2/), written by two more helper sessions after the rules above, "
                "scored as it came; then its two under-triaged patients and its seven answers that read a sign as "

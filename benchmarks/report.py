@@ -101,7 +101,7 @@ def service_markdown(r: dict) -> str:
                 + ", ".join(f"{k} {_f(v)}×" for k, v in th["vs_memory"].items()) + ".", ""]
     if "load" in r:
         ld = r["load"]
-        kinds = "text and audio" if ld["audio"] else "text only (voice/audio_routes.py not present)"
+        kinds = "text and audio" if ld["audio"] else "text only (voice/http/routes/audio.py not present)"
         out += ["### (c) Steady load", "",
                 f"{ld['users']} concurrent conversations, each pausing {ld['think_s'][0]}–{ld['think_s'][1]} s "
                 f"(uniform) before every answer, for {_f(ld['seconds'], 0)} s; {kinds}"

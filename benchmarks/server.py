@@ -2,8 +2,8 @@
 loopback ports. Every wait is bounded; every process is stopped by its owner (`with`, or
 start() ... stop()).
 
-This is the one harness: tests/ imports it as `benchmarks.server` (tests/conftest.py puts
-the repository on sys.path); nothing imports from tests/, which is not a package.
+This is the one harness: the tests import it as `benchmarks.server` (pytest puts the
+repository on the path, pyproject.toml); nothing here imports from tests/.
 """
 
 from __future__ import annotations

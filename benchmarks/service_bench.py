@@ -3,7 +3,7 @@
 (a) latency:    text-turn latency, one client, a few thousand turns, per session store
 (b) throughput: text turns per second with 50 concurrent conversations
 (c) load:       a steady load of many concurrent conversations with think time (text, and
-                audio if voice/audio_routes.py exists) for a bounded time: throughput,
+                audio if voice/http/routes/audio.py exists) for a bounded time: throughput,
                 latency percentiles, errors, server RSS over time
 
 Every loop is bounded in count and in time.
@@ -208,7 +208,7 @@ def throughput(quick: bool = False, concurrency: int = 50) -> dict:
 
 
 def audio_setup() -> dict | None:
-    if not (REPO / "voice" / "audio_routes.py").exists():
+    if not (REPO / "voice" / "http" / "routes" / "audio.py").exists():
         return None
     wavs = sorted((REPO / "tests" / "fixtures" / "audio" / "yesno").glob("no__*.wav"))
     if not wavs:

@@ -10,7 +10,7 @@ conversation (weeks given at the start, the opening question answered by text):
 - TTS real-time factor:        synthesis time / length of the speech it made.
 
 Then a question and the advice are synthesised by the server (GET /speech, a new session
-each time, so never from its cache) and in this process (voice.tts.synthesize), so the
+each time, so never from its cache) and in this process (voice.audio.tts.synthesize), so the
 server's share of the synthesis time is visible.
 """
 
@@ -57,9 +57,10 @@ def _spread(items: list[dict], count: int) -> list[dict]:
 def usable_engines() -> tuple[list[dict], list[dict]]:
     """(engines to measure with their server settings, engines skipped and why)."""
     from voice.asr.select import available_engines
+    from voice.config import asr_from_env
 
     measured, skipped, seen = [], [], set()
-    for row in available_engines():
+    for row in available_engines(asr_from_env()):
         key = (row["engine"], row["model"])
         if not row["usable"] or key in seen:
             continue
@@ -108,7 +109,7 @@ def _first_yes_no_question(client: SyncClient) -> dict:
 
 def _speech(client: SyncClient, session_id: str) -> tuple[float, float]:
     """(seconds GET /speech took, seconds of speech it returned)."""
-    from voice.audio import wav_info
+    from voice.audio.wav import wav_info
 
     elapsed, wav = _timed(client, "GET", f"/v1/sessions/{session_id}/speech")
     return elapsed, wav_info(wav).seconds
@@ -164,15 +165,17 @@ def reference_texts(client: SyncClient, reps: int) -> dict[str, dict]:
 
 
 def synthesize_in_process(refs: dict[str, dict], reps: int) -> None:
-    """Adds `in_process_s` (voice.tts.synthesize timings) to each reference text."""
-    from voice.tts import synthesize
+    """Adds `in_process_s` (voice.audio.tts.synthesize timings) to each reference text."""
+    from voice.audio.tts import synthesize
+    from voice.config import tts_from_env
 
-    synthesize("Hello.")  # engine start-up, not measured
+    tts = tts_from_env()  # the server under test reads the same variables
+    synthesize("Hello.", tts=tts)  # engine start-up, not measured
     for ref in refs.values():
         ref["in_process_s"] = []
         for _ in range(reps):
             start = time.perf_counter()
-            synthesize(ref["text"])
+            synthesize(ref["text"], tts=tts)
             ref["in_process_s"].append(time.perf_counter() - start)
 
 

@@ -41,7 +41,7 @@ def markdown(r: dict, machine: dict) -> str:
         lines.append(f"| {s['engine']} (`{_model_name(s['model'])}`) | not measured: {s['why']} | | | | | | | |")
     if r["tts"]:
         lines += ["", f"Speech synthesis of the same texts by the server (`GET /speech`) and in this process "
-                  f"(`voice.tts.synthesize`), median of {r['reps']}:", "",
+                  f"(`voice.audio.tts.synthesize`), median of {r['reps']}:", "",
                   "| text | characters | speech s | server ms | in-process ms | server overhead ms "
                   "| server RTF | in-process RTF |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

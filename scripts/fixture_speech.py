@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from voice.audio import decode_wav, encode_wav
+from voice.audio.wav import decode_wav, encode_wav
 
 RATE = 16000
 

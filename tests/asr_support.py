@@ -20,7 +20,7 @@ def items(kind: str, noise: str | None = None) -> list[dict]:
 
 
 def pcm_of(item: dict) -> bytes:
-    from voice.audio import read_wav_file
+    from voice.audio.wav import read_wav_file
 
     return read_wav_file(FIXTURES / item["file"])
 

@@ -112,12 +112,11 @@ def run_increment_workers(spec: str, session_id: str, processes: int, times: int
 
 def make_service(tmp: Path, store: str = "sqlite", **overrides):
     """A SkillService on a temp data dir; `overrides` are Settings fields."""
-    from dataclasses import replace
 
     from voice.config import Settings
     from voice.service import SkillService
 
-    settings = replace(Settings(), data_dir=Path(tmp) / "data", session_store=store, sqlite_sync="normal", **overrides)
+    settings = Settings(data_dir=Path(tmp) / "data", session_store=store, sqlite_sync="normal", **overrides)
     return SkillService(settings)
 
 

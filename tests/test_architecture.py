@@ -1,7 +1,7 @@
 """The shape of the code, checked on the tree: what a newcomer is promised in the README.
 
 - `models` <- `intents` <- `voice`, one way, and no import cycle between modules;
-- the environment is read in one module (voice/config.py);
+- the environment is read in one module (voice/config/settings.py);
 - no source module over 300 lines;
 - no red-flag slot id spelled in Python under models/, intents/ or voice/ (they are data).
 """
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("models", "intents", "voice")
 LAYER = {"models": 0, "intents": 1, "voice": 2}
 MAX_LINES = 300
-ENVIRONMENT_READER = "voice/config.py"
+ENVIRONMENT_READER = "voice/config/settings.py"
 
 
 def _modules() -> dict[str, Path]:

@@ -28,7 +28,7 @@ def test_the_clinical_rules_list_every_sign_with_its_level():
 
 
 def test_the_readme_configuration_table_is_the_settings_one():
-    """The table is generated from voice/config.py (`python -m voice.config`): a variable
+    """The table is generated from voice/config/settings.py (`python -m voice.config`): a variable
     added, renamed or re-documented there and not here fails."""
     from voice.config import markdown_table
 
@@ -36,5 +36,5 @@ def test_the_readme_configuration_table_is_the_settings_one():
     block = re.search(r"<!-- settings:start -->\n(.*?)<!-- settings:end -->", readme, re.S)
     assert block, "README.md has no generated configuration table (<!-- settings:start/end -->)"
     assert block.group(1) == markdown_table(), (
-        "README.md's configuration table differs from voice/config.py: "
+        "README.md's configuration table differs from voice/config/settings.py: "
         "run `python -m voice.config --write README.md`")

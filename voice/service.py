@@ -57,7 +57,7 @@ def check_turn(current: Reply, sent: int | None) -> None:
 
 class SkillService:
     def __init__(self, settings: Settings | None = None, store: SessionStore | None = None):
-        self.settings = settings or Settings.from_env()
+        self.settings = settings or Settings()
         self.store = store if store is not None else open_store(self.settings)
         self.dialogue = Dialogue(locale=self.settings.locale, emergency_number=self.settings.emergency_number)
         self.asr_engine: str | None = None  # name of the recogniser behind audio turns

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from benchmarks.spoken_bench import advice_cases, over_limits, run, spoken_advice
-from corpus import conversations
-from driver import converse, in_process, problems
+from benchmarks.corpus import conversations
+from benchmarks.driver import converse, in_process, problems
 from intents.advice import compose
 from intents.dialogue import Dialogue
 from intents.model import locales

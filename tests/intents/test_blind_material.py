@@ -8,7 +8,7 @@ kept out of the tuning: its score is the held-out one.
 
 import pytest
 
-import blind
+from benchmarks import blind
 from intents.dialogue import Dialogue
 
 

@@ -7,8 +7,8 @@ emergency named in the first sentence answered in that same reply.
 
 import pytest
 
-from corpus import conversations
-from driver import converse, in_process, problems
+from benchmarks.corpus import conversations
+from benchmarks.driver import converse, in_process, problems
 from intents.dialogue import Dialogue
 
 CASES = conversations()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from corpus import mismatches, utterances
+from benchmarks.corpus import mismatches, utterances
 from intents.understanding import understand
 
 CORPUS = utterances()

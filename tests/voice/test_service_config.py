@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from pydantic import ValidationError
 
-from voice.config import ConfigError, Settings, parse_duration, parse_rate
+from voice.config import ConfigError, Settings, asr_from_env, parse_duration, parse_rate, tts_from_env
 from benchmarks.server import REPO, clean_env
 
 
@@ -72,3 +73,55 @@ def test_the_command_line_names_a_bad_variable(tmp_path):
     r = subprocess.run([sys.executable, "-m", "voice.cli", "audit"], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=60)
     assert r.returncode == 2 and "BACKPAIN_SESSION_TTL" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("name, value", [("BACKPAIN_PORT", "eighty"), ("BACKPAIN_PORT", "70000"),
+                                         ("BACKPAIN_ASR", "kaldi"), ("BACKPAIN_LOCALE", "fr-FR"),
+                                         ("BACKPAIN_LOG_TRANSCRIPTS", "maybe"), ("BACKPAIN_WHISPER_THREADS", "lots"),
+                                         ("BACKPAIN_ASR_WORKERS", "-1"), ("BACKPAIN_PS_FREE_LM", "big"),
+                                         ("BACKPAIN_TTS_RATE", "quick"), ("BACKPAIN_VOSK_MIN_CONF", "2")])
+def test_every_kind_of_bad_value_is_one_line_naming_the_variable_and_the_value(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env()
+    message = str(err.value)
+    assert message.startswith(f"{name}: ") and "\n" not in message and repr(value) in message, message
+
+
+def test_settings_made_in_code_do_not_read_the_environment(monkeypatch):
+    monkeypatch.setenv("BACKPAIN_PORT", "9999")
+    monkeypatch.setenv("BACKPAIN_RATE_LIMIT", "bogus")
+    assert Settings().port == 8000 and Settings(port=8001).port == 8001
+    monkeypatch.delenv("BACKPAIN_RATE_LIMIT")
+    assert Settings.from_env(port=8002).port == 8002  # an override wins over the environment
+
+
+def test_a_part_is_read_without_the_rest(monkeypatch):
+    """`backpain models` and `backpain say` read their part only: a bad rate limit does not stop them."""
+    monkeypatch.setenv("BACKPAIN_RATE_LIMIT", "bogus")
+    monkeypatch.setenv("BACKPAIN_ASR", "Whisper")
+    monkeypatch.setenv("BACKPAIN_TTS_RATE", "200")
+    asr, tts = asr_from_env(), tts_from_env()
+    assert (asr.choice, asr.choice_is_default, tts.rate) == ("whisper", False, 200)
+    assert Settings().asr.choice_is_default
+    with pytest.raises(ConfigError, match="BACKPAIN_RATE_LIMIT"):
+        Settings.from_env()
+
+
+def test_the_speech_settings_reach_their_part(monkeypatch, tmp_path):
+    monkeypatch.setenv("BACKPAIN_PS_CONFIG", "beam=1e-60,topn=8,bestpath=false")
+    monkeypatch.setenv("BACKPAIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BACKPAIN_ASR_WORKERS", "0")
+    monkeypatch.setenv("BACKPAIN_TTS_VOICE", "en-gb")
+    s = Settings.from_env()
+    assert s.asr.ps_config == {"beam": 1e-60, "topn": 8, "bestpath": False}
+    assert (s.asr.cache_dir, s.asr.workers, s.tts.voice) == (tmp_path / "cache", 0, "en-gb")
+
+
+def test_a_copy_with_changes_is_checked_and_derives_again():
+    gb = Settings(locale="en-GB")
+    assert gb.emergency_number == "999"
+    assert gb.replace(locale="en-US").emergency_number == "911"  # derived from the new locale
+    assert gb.replace(port=9000).emergency_number == "999"
+    with pytest.raises(ValidationError):
+        gb.replace(port=0)

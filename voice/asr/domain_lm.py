@@ -5,9 +5,9 @@ PocketSphinx's general US-English model rarely puts symptom words ("spotting", "
 on") missed most red flags. This module writes a corpus of symptom sentences from the
 interaction model itself (never from the test corpus):
 
-  * every red-flag `present` pattern of intents/data/vocabulary.yaml, expanded into
-    concrete word sequences (macros filled in, alternatives sampled, contractions put back
-    the way people say them: "i am" -> "i'm", "can not" -> "can't");
+  * every sign phrase of intents/data/vocabulary.yaml (its templates said at random by
+    intents.phrasebook.sample_phrases: lists filled in, alternatives and optional words
+    chosen, contractions put back the way people say them: "i am" -> "i'm");
   * the sign, emergency and answer phrases of intents/data/grammar.yaml;
   * the questions' own wording (people echo the words they were asked with);
   * sentence frames around them ("my back hurts and ...", "... since this morning").
@@ -30,9 +30,10 @@ import tempfile
 from pathlib import Path
 
 from intents.grammar import answer_phrases
+from intents.phrasebook import sample_phrases
 from intents.model import load
 
-VERSION = "4"  # bump when the corpus recipe changes: the cache key includes it
+VERSION = "5"  # bump when the corpus recipe changes: the cache key includes it
 
 # Normalised forms of vocabulary.yaml -> how they are usually said
 _SAY = [
@@ -41,7 +42,7 @@ _SAY = [
     ("will not", "won't"), ("it is", "it's"), ("there is", "there's"), ("that is", "that's"),
     ("was not", "wasn't"), ("are not", "aren't"), ("could not", "couldn't"), ("i have", "i've"),
 ]
-# What a `(?:\w+ )` gap of a pattern stands for
+# What a word gap of a template (a `<gap>` rule) stands for
 _GAP_WORDS = ("really very so a the my been just also now quite bit lot little some all this it "
               "still more").split()
 PREFIXES = [
@@ -75,71 +76,6 @@ def _data() -> dict:
             "questions": model.questions.model_dump()}
 
 
-def _expand_macros(pattern: str, macros: dict[str, str]) -> str:
-    for _ in range(5):
-        new = re.sub(r"\{(\w+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
-        if new == pattern:
-            break
-        pattern = new
-    return pattern
-
-
-class _Sampler:
-    """Random strings matching a (simple) regular expression, via the regex parse tree."""
-
-    def __init__(self, rng: random.Random):
-        import re._constants as C
-        import re._parser as P
-
-        self._P, self._C, self._rng = P, C, rng
-
-    def sample(self, pattern: str) -> str | None:
-        try:
-            tree = self._P.parse(pattern)
-        except Exception:
-            return None
-        out: list[str] = []
-        self._emit(tree, out)
-        return "".join(out)
-
-    def _emit(self, items, out: list[str]) -> None:
-        C, rng = self._C, self._rng
-        for op, av in items:
-            if op is C.LITERAL:
-                out.append(chr(av))
-            elif op is C.SUBPATTERN:
-                self._emit(av[-1], out)
-            elif op is C.BRANCH:
-                self._emit(rng.choice(av[1]), out)
-            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
-                lo, hi, sub = av
-                if self._is_word_class(sub):  # \w+ : one plausible word
-                    out.append(rng.choice(_GAP_WORDS))
-                    continue
-                hi = min(hi, lo + 2) if hi != C.MAXREPEAT else lo + 1
-                n = rng.randint(lo, hi) if lo < hi else lo
-                if lo == 0 and hi >= 1:  # optional parts: present about half the time
-                    n = rng.choice((0, 0, 1)) if hi == 1 else rng.randint(0, min(hi, 2))
-                for _ in range(n):
-                    self._emit(sub, out)
-            elif op is C.IN:
-                if self._is_word_class([(op, av)]):
-                    out.append(rng.choice(_GAP_WORDS))
-                # other classes ([^.], \d) stand for nothing a person would say as a word
-            elif op in (C.AT, C.ASSERT, C.ASSERT_NOT, C.GROUPREF):
-                continue
-            elif op is C.ANY:
-                continue
-
-    def _is_word_class(self, sub) -> bool:
-        C = self._C
-        try:
-            return len(sub) == 1 and sub[0][0] is C.IN and any(
-                o is C.CATEGORY and a is C.CATEGORY_WORD for o, a in sub[0][1])
-        except Exception:
-            return False
-
-
 def _say(text: str, rng: random.Random) -> str:
     text = " " + re.sub(r"\s+", " ", text).strip() + " "
     for full, short in _SAY:
@@ -151,17 +87,14 @@ def _say(text: str, rng: random.Random) -> str:
 def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
     """Sentences a pregnant person with back pain might open with (lower case, no punctuation)."""
     rng = random.Random(seed)
+    model = load()
     data = _data()
-    vocab, grammar, questions = data["vocabulary"], data["grammar"], data["questions"]
-    macros = vocab["macros"]
-    sampler = _Sampler(rng)
+    grammar, questions = data["grammar"], data["questions"]
     symptoms: list[str] = []
-    for slot in vocab["signs"].values():
-        for pattern in slot.get("present", []) + slot.get("partial", []) + slot.get("absent", []):
-            full = _expand_macros(pattern, macros)
-            for _ in range(per_pattern):
-                s = sampler.sample(full)
-                if s and s.strip():
+    for slot in model.vocabulary.signs:
+        for part in ("present", "partial", "absent"):  # the sign phrases' templates, said at random
+            for s in sample_phrases(model.vocabulary, f"signs.{slot}.{part}", per_pattern, rng, _GAP_WORDS):
+                if s.strip():
                     symptoms.append(_say(s, rng))
     for sides in grammar["signs"].values():
         symptoms += (sides["present"] + sides["absent"]) * 3
@@ -237,14 +170,9 @@ def build_arpa(sentences: list[str], known, background: list[tuple[str, int]], p
         raise
 
 
-def cache_dir(folder: Path | None = None) -> Path:
+def cache_dir(folder: Path) -> Path:
     """`folder` (AsrSettings.cache_dir: BACKPAIN_CACHE_DIR, else $XDG_CACHE_HOME/backpain),
-    made if need be, or a temporary folder when it cannot be written. None: AsrSettings'
-    default (for the benchmarks' held-out audio)."""
-    if folder is None:
-        from voice.config import AsrSettings
-
-        folder = AsrSettings().cache_dir
+    made if need be, or a temporary folder when it cannot be written."""
     p = Path(folder)
     try:
         p.mkdir(parents=True, exist_ok=True)

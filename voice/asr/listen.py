@@ -9,7 +9,7 @@ def hear(engine: Engine, pcm: bytes, expecting: str | None, asking: list[str]) -
     """What was said, listening only for what the pending question accepts. Silence is
     nothing said (text ""), without running a decoder that could invent a phrase in it."""
     from intents.grammar import phrases_for
-    from voice.audio import is_silent
+    from voice.audio.wav import is_silent
 
     if is_silent(pcm):
         return Recognition("", 0.0)

@@ -23,9 +23,9 @@ _LOCK = threading.Lock()
 
 
 def _settings(settings: AsrSettings | None) -> AsrSettings:
-    """The caller's settings; the environment's for a caller that passes none yet (the one
-    place this package reads them, to go when every caller passes its own)."""
-    return settings if settings is not None else AsrSettings.from_env()
+    """The caller's settings, or the defaults (a test, a script). Entry points pass the ones
+    they read: `Settings.from_env().asr`."""
+    return settings if settings is not None else AsrSettings()
 
 
 def _vosk_dirs(settings: AsrSettings):

@@ -13,7 +13,7 @@ corrupt `backpain chat --json`/`replay --json` output, so that print is swallowe
 pyttsx3 cannot start (no libespeak), the espeak-ng command line is used instead.
 
 The rate and voice come from the caller: explicit arguments, else the `TtsSettings` it
-read at start (voice/config.py: BACKPAIN_TTS_RATE/VOICE), else the defaults.
+read at start (voice/config/settings.py: BACKPAIN_TTS_RATE/VOICE), else the defaults.
 """
 
 from __future__ import annotations

@@ -24,9 +24,9 @@ __all__ = ["build_parser", "main", "weeks_argument"]
 
 def _read_settings(part: str):
     """The settings `part` of the command (its module's NEEDS): "settings", "tts" or "asr"."""
-    from voice.config import AsrSettings, Settings, TtsSettings
+    from voice.config import Settings, asr_from_env, tts_from_env
 
-    readers = {"settings": Settings.from_env, "tts": TtsSettings.from_env, "asr": AsrSettings.from_env}
+    readers = {"settings": Settings.from_env, "tts": tts_from_env, "asr": asr_from_env}
     return readers[part]()
 
 

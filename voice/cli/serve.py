@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 
-from voice.cli.shared import settings_with
 
 NEEDS = "settings"
 
@@ -29,7 +28,7 @@ def run(args: argparse.Namespace, settings) -> int:
 
     host, port = bind_address(args, settings)
     if args.log_transcripts:
-        settings = settings_with(settings, log_transcripts=True)
+        settings = settings.replace(log_transcripts=True)
     if settings.log_transcripts:
         bar = "!" * 78
         print(f"{bar}\n!! WARNING: --log-transcripts: what people say about their health will be written\n"
@@ -51,7 +50,7 @@ def run(args: argparse.Namespace, settings) -> int:
     options = uvicorn_options(settings)
     print(f"  limits:     {options['http'].max_connections} connections, "
           f"{settings.audio_in_flight} audio uploads at once", flush=True)
-    # the access log (voice/access_log.py): method, path with a hash of the session id, status
+    # the access log (voice/http/middleware/access_log.py): method, path with a hash of the session id, status
     logging.getLogger("backpain.access").setLevel(logging.INFO if args.log_level in ("info", "debug")
                                                   else logging.WARNING)
     uvicorn.run(app, host=host, port=port, log_level=args.log_level, **options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from voice.cli.shared import err, settings_with
+from voice.cli.shared import err
 
 
 def read_all(paths: list[str]) -> list[bytes] | None:
@@ -37,7 +37,7 @@ def in_memory_service(settings):
     from voice.service import SkillService
     from voice.store import MemoryStore
 
-    settings = settings_with(settings, session_store="memory")
+    settings = settings.replace(session_store="memory")
     return SkillService(settings, store=MemoryStore(ttl=settings.session_ttl, lock_timeout=settings.lock_timeout))
 
 

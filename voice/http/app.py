@@ -25,7 +25,7 @@ from voice.service import SkillService
 
 
 def create_app(service: SkillService | None = None, recognizer: Recognizer | None = None) -> FastAPI:
-    """The app for `service` (default: one from the environment's settings). `recognizer`:
+    """The app for `service` (default: a service with the default settings). `recognizer`:
     the speech recogniser audio turns use (default: one for the service's settings.asr,
     loaded at the first audio turn, or by `start_recognizer` for `backpain serve`)."""
     service = service or SkillService()

@@ -150,7 +150,7 @@ def protocol(header_timeout: float, max_connections: int) -> type[GuardedH11Prot
 
 
 def uvicorn_options(settings) -> dict:
-    """uvicorn.run() keyword arguments for `settings` (voice/config.py)."""
+    """uvicorn.run() keyword arguments for `settings` (voice/config/settings.py)."""
     cap = connection_cap(settings.max_connections)
     return dict(http=protocol(settings.header_timeout, cap), timeout_keep_alive=settings.keepalive_timeout,
                 backlog=BACKLOG, access_log=False,  # middleware/access_log.py writes it, without session ids or queries

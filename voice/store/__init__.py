@@ -9,7 +9,7 @@
 The rooms of this folder:
 
 - protocol.py: the `SessionStore` interface every store implements, its defaults, and
-  its errors: `SessionBusy` (429 session_busy in voice/errors.py: one conversation held too long)
+  its errors: `SessionBusy` (429 session_busy in voice/http/errors.py: one conversation held too long)
   and `StoreUnavailable` (503 store_unavailable: disk full, read-only or locked file,
   Redis down; never a bare database error);
 - memory.py: `MemoryStore`, this process only (tests, `backpain chat`);

@@ -1,7 +1,7 @@
 """What every session store is: the `SessionStore` interface, its defaults and its errors.
 
 The service (voice/service.py) only ever talks to this interface, so the memory, SQLite
-and Redis stores are interchangeable; the HTTP layer (voice/errors.py) maps the two
+and Redis stores are interchangeable; the HTTP layer (voice/http/errors.py) maps the two
 errors below to their status codes, so a store never answers a request itself.
 """
 

@@ -15,6 +15,7 @@ import pytest
 from asr_support import items, korean_model_dir, pcm_of
 from voice.asr import ModelError, available_engines, make_engine, reset_engine
 from voice.asr.vosk_engine import VoskEngine, candidate_model_dirs, guess_language, load_model
+from voice.config import AsrSettings, ConfigError, asr_from_env
 
 KO_GRAMMAR = ["네", "아니요"]
 
@@ -109,23 +110,22 @@ def test_broken_model_directory_is_a_clear_error(tmp_path):
         VoskEngine(tmp_path)
 
 
-def test_auto_does_not_pick_a_korean_model(monkeypatch, caplog):
-    monkeypatch.setenv("BACKPAIN_VOSK_MODEL", str(korean_model_dir()))
-    monkeypatch.setenv("BACKPAIN_ASR", "auto")
+def test_auto_does_not_pick_a_korean_model(caplog):
+    korean = str(korean_model_dir())
     reset_engine()
     with caplog.at_level(logging.WARNING, logger="voice.asr"):
-        assert make_engine().name == "whisper"  # the next English engine
+        assert make_engine(settings=AsrSettings(choice="auto", vosk_model=korean)).name == "whisper"  # the next English engine
     assert "ko model" in caplog.text
-    monkeypatch.setenv("BACKPAIN_ASR", "vosk")
-    assert make_engine().name == "vosk"  # explicitly asked for: honoured
-    monkeypatch.setenv("BACKPAIN_VOSK_MODEL", "/definitely/not/here")
-    monkeypatch.setenv("BACKPAIN_ASR", "auto")
+    assert make_engine(settings=AsrSettings(choice="vosk", vosk_model=korean)).name == "vosk"  # explicitly asked for: honoured
     with pytest.raises(ModelError):
-        make_engine()
-    monkeypatch.setenv("BACKPAIN_ASR", "kaldi")
-    with pytest.raises(ValueError):
-        make_engine()
+        make_engine(settings=AsrSettings(choice="auto", vosk_model="/definitely/not/here"))
     reset_engine()
+
+
+def test_an_unknown_engine_stops_start_up_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("BACKPAIN_ASR", "kaldi")
+    with pytest.raises(ConfigError, match="BACKPAIN_ASR"):
+        asr_from_env()
 
 
 def test_model_folders_and_confidence_come_from_the_settings(ko, tmp_path):

@@ -140,13 +140,12 @@ def test_an_undecided_reading_falls_back_to_the_grammar_answer(whisper, whisper_
 
 
 def _spoken(text: str, voice: str) -> bytes:
-    """`text` said by one of the fixture voices, made as scripts/make_audio_fixtures.py makes them."""
-    import runpy
-
-    maker = runpy.run_path(str(REPO / "scripts" / "make_audio_fixtures.py"))  # a script, not a module
-
-    x = maker["synth"](maker["VOICES"][voice], text)
+    """`text` said by one of the fixture voices, made as the fixtures are (scripts/fixture_speech.py)."""
     import numpy as np
+
+    from scripts.fixture_speech import VOICES, synth
+
+    x = synth(VOICES[voice], text)
 
     return (np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes()
 
@@ -343,7 +342,7 @@ def _children(pid: int) -> list[int]:
 def test_the_server_answers_other_requests_while_whisper_decodes(client):
     """Whisper decodes in the threadpool (CTranslate2 lets go of Python's lock): /healthz
     does not wait for a long free-speech turn."""
-    from voice.audio import encode_wav, read_wav_file
+    from voice.audio.wav import encode_wav, read_wav_file
 
     sid = client.post("/v1/sessions").json()["session_id"]
     pcm = b"".join(read_wav_file(FIXTURES / f) for f in manifest()["conversations"]["self_care"][:1] * 6)

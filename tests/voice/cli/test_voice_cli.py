@@ -1,6 +1,6 @@
 """`backpain replay | listen | say | models` as a person or a script runs them: real
 processes, the real recogniser (PocketSphinx, named: `auto` picks Whisper, which
-tests/voice/test_asr_whisper.py covers) and synthesiser (espeak-ng), fixture audio."""
+tests/voice/asr/test_asr_whisper.py covers) and synthesiser (espeak-ng), fixture audio."""
 
 from __future__ import annotations
 

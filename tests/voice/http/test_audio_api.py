@@ -2,7 +2,7 @@
 `backpain serve` with the real recogniser (PocketSphinx) and the recorded fixtures.
 
 Which fixture files are used for exact answers was measured: they are recognised as
-their label with the question grammars (tests/voice/test_asr_pocketsphinx.py covers accuracy
+their label with the question grammars (tests/voice/asr/test_asr_pocketsphinx.py covers accuracy
 over all of them). One server for the module, so the engine loads once.
 """
 
@@ -18,7 +18,7 @@ import pytest
 
 from service_harness import health_during, voice_server
 from asr_support import FIXTURES, manifest
-from voice.audio import encode_wav, read_wav_file
+from voice.audio.wav import encode_wav, read_wav_file
 
 WAV = {"Content-Type": "audio/wav"}
 NO = "yesno/no__pyttsx3-en-us+f2.wav"

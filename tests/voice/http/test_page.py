@@ -24,7 +24,7 @@ import pytest
 
 from asr_support import FIXTURES
 from benchmarks.server import ServeProcess, clean_env
-from voice.audio import encode_wav, read_wav_file
+from voice.audio.wav import encode_wav, read_wav_file
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import TimeoutException  # noqa: E402

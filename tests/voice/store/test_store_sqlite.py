@@ -6,7 +6,6 @@ import os
 import secrets
 import sqlite3
 import stat
-from dataclasses import replace
 
 from models import DialogueState
 from voice.config import Settings
@@ -26,7 +25,7 @@ def test_wal_mode_and_synchronous_setting(tmp_path):
 
 def test_default_store_is_a_private_file_in_the_data_dir(tmp_path):
     data = tmp_path / "data" / "backpain"
-    settings = replace(Settings(), data_dir=data)
+    settings = Settings(data_dir=data)
     assert settings.session_store == "sqlite"
     store = open_store(settings)
     try:

@@ -27,7 +27,7 @@ def prepare(pcm: bytes, info: dict | None = None) -> bytes:
     b"" when there is no speech in it. `info` gets "noisy" and "narrowband"."""
     import numpy as np
 
-    from voice.audio import is_silent
+    from voice.audio.wav import is_silent
 
     if is_silent(pcm):  # the one threshold every caller uses
         return b""

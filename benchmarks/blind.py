@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
-BLIND = Path(__file__).parent / "data" / "blind"
+BLIND = Path(__file__).resolve().parent.parent / "tests" / "data" / "blind"
 ANSWER_FILES = ("answers_grouped.yaml", "answers_single.yaml")
 PATIENT_FILES = ("patients_1.yaml", "patients_2.yaml")
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # The later sets, one folder each (answers.yaml, patients.yaml); BENCHMARKS.md says how each
 # was written and scored:
 #   blind2: written after the rules of issue 11      blind3: written for ectopic_signs
@@ -114,7 +114,7 @@ def score_answers(dialogue, items: list[dict] | None = None) -> dict:
 def score_patients(dialogue, cases: list[dict] | None = None) -> dict:
     """Every blind patient through the dialogue in process: exact (urgency and every
     expectation), under-triaged, questions per case; failures with their problems."""
-    from driver import converse_natural, in_process, natural_problems
+    from benchmarks.driver import converse_natural, in_process, natural_problems
 
     cases = patients() if cases is None else cases
     group_ids = {frozenset(q.slots): q.id for q in dialogue.model.questions.questions if len(q.slots) > 1}
