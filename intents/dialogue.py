@@ -58,7 +58,7 @@ class Dialogue:
         else:
             before = state.model_copy(deep=True)
             answered = self._turn(state, text, alternatives, spoken)
-            if spoken and not confident and self._read_back_check.needed(before, answered):
+            if spoken and self._read_back_check.needed(before, answered, confident):
                 answered = self._read_back(before, text, answered)
         answered.last_reply.turn = answered.turns
         return answered
@@ -106,7 +106,7 @@ class Dialogue:
         # said something else: an answer to the question, read back again if it lowers
         before = state.model_copy(deep=True)
         after = self._turn(state, text, None, spoken)
-        lowers = spoken and not confident and self._read_back_check.needed(before, after)
+        lowers = spoken and self._read_back_check.needed(before, after, confident)
         return self._read_back(before, text, after) if lowers else after
 
     def asking(self, state: DialogueState, question_id: str) -> DialogueState:

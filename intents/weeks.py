@@ -9,7 +9,8 @@ from models import MAX_WEEKS, MIN_WEEKS
 
 WEEKS_PER_MONTH = 4.3
 
-_NUMBER = r"(\d+(?: point \d+)?)"
+# "30 8": a ten and a unit a recogniser wrote apart ("thirty eight" as "30 8") is one number
+_NUMBER = r"((?<!\d )[2-4]0 [1-9](?! ?\d)|\d+(?: point \d+)?)"
 _HALF = r"(?: and (?:a )?half)?"
 _WEEKS = re.compile(rf"{_NUMBER}{_HALF} ?(?:weeks?|wks?|wk|w)(?![a-z])")
 _WEEK_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) week")
@@ -17,7 +18,8 @@ _MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?![a-z])")
 _MONTH_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) month")
 _PLUS_DAYS = re.compile(r"(\d+) ?(?:plus|\+) ?\d(?: days?)?")  # "32 plus 4", as midwives write it
 _PREGNANCY_AFTER = re.compile(r"^ ?(?:pregnant|along|gestation|into)")
-_DAYS_AFTER = re.compile(r"^ ?(?:days?|d)(?![a-z])")
+# "7 days", "about 7 minutes" (how "seven months" can be heard): not a number of weeks
+_DAYS_AFTER = re.compile(r"^ ?(?:days?|d|minutes?|mins?|hours?|hrs?|years?|yrs?|seconds?)(?![a-z])")
 _BARE = re.compile(rf"(?<![a-z0-9]){_NUMBER}(?![a-z0-9])")
 # "for 3 weeks", "2 weeks ago": a duration of the pain, not the pregnancy
 _DURATION_BEFORE = re.compile(r"(?:for|past|last|than|over the|since|every|in the last|couple of|few) (?:about |around |almost |nearly |over |the )?$")
@@ -32,14 +34,19 @@ _OVERDUE_AFTER = re.compile(r"^ ?(?:overdue|over due|late|past (?:my |the )?due 
 _LAST_PERIOD_BEFORE = re.compile(r"(?:last period|last menstrual period|lmp)(?: \w+){0,3} (?:about |around )?$")
 _AGO_AFTER = re.compile(r"^ ?ago")
 # "8 or 9 weeks", "between 18 and 20 weeks": no one number; asked again
-_RANGE_BEFORE = re.compile(r"\d+ (?:or|to|and|or maybe) (?:about |maybe )?$")
-_RANGE_AFTER = re.compile(r"^ (?:or|to|and|or maybe) (?:about |maybe )?\d+")
+# "9 10 weeks" (how "nineteen weeks" can be heard): two numbers side by side are not one either
+_RANGE_BEFORE = re.compile(r"\d+ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?$")
+_RANGE_AFTER = re.compile(r"^ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?\d+")
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
 
+def _number(text: str) -> float:
+    tens, _, unit = text.partition(" ")
+    return float(tens) + float(unit) if unit.isdigit() else float(text.replace(" point ", "."))
+
+
 def _value(match: re.Match, half: float = 0.5) -> float:
-    number = float(match.group(1).replace(" point ", "."))
-    return number + (half if "half" in match.group(0) else 0)
+    return _number(match.group(1)) + (half if "half" in match.group(0) else 0)
 
 
 def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, bool, tuple[int, int], bool]]:
@@ -90,7 +97,7 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
             if _RANGE_AFTER.match(text[n.end():]) or _RANGE_BEFORE.search(text[:n.start()]):
                 continue  # one end of a range: the weeks stay unknown (every stage's advice applies)
             if not any(a <= n.start() < b for a, b in taken) and not _DAYS_AFTER.match(text[n.end():]):
-                yield _checked(float(n.group(1).replace(" point ", "."))) + (n.span(), True)
+                yield _checked(_number(n.group(1))) + (n.span(), True)
 
 
 def _checked(weeks: float) -> tuple[int | None, bool]:

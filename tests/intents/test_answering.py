@@ -194,4 +194,30 @@ def test_unsure_heard_weeks_near_a_boundary_are_read_back(dialogue):
     heard = dialogue.turn(state, "fourteen weeks", spoken=True, confident=False)
     assert heard.last_reply.say == "I heard 14 weeks. Is that right?" and heard.weeks is None
     assert dialogue.turn(heard, "yes").weeks == 14
-    assert dialogue.turn(state, "fourteen weeks", spoken=True, confident=True).weeks == 14
+    assert dialogue.turn(state, "twenty eight weeks", spoken=True, confident=True).weeks == 28
+    assert dialogue.turn(state, "fourteen weeks").weeks == 14  # typed: what was written counts
+
+
+@pytest.mark.parametrize("heard", ["9 10 weeks", "about 7 minutes", "six minutes"])
+def test_weeks_heard_as_two_numbers_or_another_unit_are_asked_again(dialogue, heard):
+    state = dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), "weeks")
+    again = dialogue.turn(state, heard, spoken=True, confident=True)
+    assert again.weeks is None and again.last_reply.expecting == "weeks" and again.confirm is None
+
+
+def test_a_ten_and_a_unit_written_apart_are_one_number(dialogue):
+    state = dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), "weeks")
+    assert dialogue.turn(state, "30 8 weeks", spoken=True, confident=True).weeks == 38
+
+
+@pytest.mark.parametrize("said, weeks", [("i'm 14 weeks", 14), ("40 weeks", 40), ("thirteen weeks", 13),
+                                         ("thirty weeks", 30), ("fought it one week", 1)])
+def test_heard_teens_and_tens_are_read_back_even_when_the_recogniser_was_sure(dialogue, said, weeks):
+    """Whisper hears "forty" as "14" with confidence; 14 weeks for 40 would skip the baby's
+    movements. Below 4 weeks nobody knows yet: "forty one" heard as "fought it one" is read back."""
+    state = dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), "weeks")
+    heard = dialogue.turn(state, said, spoken=True, confident=True)
+    assert heard.last_reply.say == f"I heard {weeks} weeks. Is that right?" and heard.weeks is None
+    assert dialogue.turn(heard, "yes", spoken=True).weeks == weeks
+    again = dialogue.turn(heard, "no", spoken=True)
+    assert again.weeks is None and again.last_reply.expecting == "weeks"
