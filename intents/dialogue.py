@@ -58,10 +58,15 @@ class Dialogue:
         else:
             before = state.model_copy(deep=True)
             answered = self._turn(state, text, alternatives, spoken)
-            if spoken and self._read_back_check.needed(before, answered, confident):
+            if spoken and self._read_back_check.needed(before, answered, confident, self._plain(before, text)):
                 answered = self._read_back(before, text, answered)
         answered.last_reply.turn = answered.turns
         return answered
+
+    def _plain(self, before: DialogueState, text: str) -> bool:
+        """Whether heard `text` is a phrase of the pending yes/no question's grammar."""
+        expecting = before.last_reply.expecting if before.last_reply else None
+        return expecting != "yes_no" or self._read_back_check.plain_answer(text, before.pending_slots)
 
     def _turn(self, state: DialogueState, text: str, alternatives: list[str] | None, spoken: bool) -> DialogueState:
         state._words = text
@@ -106,7 +111,7 @@ class Dialogue:
         # said something else: an answer to the question, read back again if it lowers
         before = state.model_copy(deep=True)
         after = self._turn(state, text, None, spoken)
-        lowers = spoken and self._read_back_check.needed(before, after, confident)
+        lowers = spoken and self._read_back_check.needed(before, after, confident, self._plain(before, text))
         return self._read_back(before, text, after) if lowers else after
 
     def asking(self, state: DialogueState, question_id: str) -> DialogueState:

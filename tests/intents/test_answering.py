@@ -221,3 +221,19 @@ def test_heard_teens_and_tens_are_read_back_even_when_the_recogniser_was_sure(di
     assert dialogue.turn(heard, "yes", spoken=True).weeks == weeks
     again = dialogue.turn(heard, "no", spoken=True)
     assert again.weeks is None and again.last_reply.expecting == "weeks"
+
+
+@pytest.mark.parametrize("heard", ["i'm not frightened", "no let's hold it"])
+def test_a_sure_heard_no_in_words_the_grammar_does_not_hold_is_read_back(dialogue, heard):
+    """Whisper was sure of both readings; what was said was "that's right" and "a little bit"."""
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    read = dialogue.turn(state, heard, spoken=True, confident=True)
+    assert read.last_reply.say == f'I heard "{heard}". Is that right?'
+    assert read.slots["vaginal_bleeding"] is None and read.slots["fluid_leak"] is None
+
+
+@pytest.mark.parametrize("heard", ["no", "nope", "no i haven't", "not really"])
+def test_a_sure_heard_plain_no_counts_at_once(dialogue, heard):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    assert dialogue.turn(state, heard, spoken=True, confident=True).slots["vaginal_bleeding"] == "no"
+    assert dialogue.turn(state, "i'm not frightened").slots["vaginal_bleeding"] == "no"  # typed: as written
