@@ -88,8 +88,7 @@ def corpus(seed: int = 1, per_pattern: int = 30) -> list[str]:
     """Sentences a pregnant person with back pain might open with (lower case, no punctuation)."""
     rng = random.Random(seed)
     model = load()
-    data = _data()
-    grammar, questions = data["grammar"], data["questions"]
+    grammar, questions = model.grammar.model_dump(), model.questions.model_dump()
     symptoms: list[str] = []
     for slot in model.vocabulary.signs:
         for part in ("present", "partial", "absent"):  # the sign phrases' templates, said at random

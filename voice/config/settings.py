@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -183,7 +184,7 @@ class Settings(BaseSettings):
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser() if self.data_dir else default_data_dir()
 
-    @property
+    @cached_property  # derived once: the settings are frozen
     def asr(self) -> AsrSettings:
         return AsrSettings(
             choice=self.asr_choice, choice_is_default="asr_choice" not in self.model_fields_set,
@@ -194,7 +195,7 @@ class Settings(BaseSettings):
             cache_dir=Path(self.cache_dir).expanduser() if self.cache_dir else default_cache_dir(),
             workers=default_workers() if self.asr_workers is None else self.asr_workers)
 
-    @property
+    @cached_property
     def tts(self) -> TtsSettings:
         return TtsSettings(rate=self.tts_rate, voice=self.tts_voice.strip() or None)
 
