@@ -7,6 +7,7 @@ Pure: text in, spans out. The words are data (vocabulary.yaml, `answering`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from intents.patterns import compile_phrases
@@ -37,12 +38,18 @@ class Target:
     span: Span
     mention: Mention | None = None  # a sign phrase: its value comes from its context
     position: bool = False  # "the second one", "both": it picks signs, it never waits for an answer
+    partial: bool = False  # a name of half of its sign ("numbness" for the legs): denied, it says nothing
 
 
 class AnswerParts:
-    def __init__(self, data: Answering, macros: dict[str, str]):
+    def __init__(self, data: Answering, macros: dict[str, str], exclude: dict[str, re.Pattern] | None = None):
+        """exclude: per sign, the phrases that look like it but are not ("my temperature was
+        36.8"); its names are not looked for inside them either."""
+        self._exclude = {slot: p for slot, p in (exclude or {}).items() if p is not None}
         self._splits = compile_phrases(data.splits, macros)
+        self._lead = compile_phrases(data.leads, macros)
         self._names = {slot: compile_phrases(p, macros) for slot, p in data.names.items()}
+        self._partial = {slot: compile_phrases(p, macros) for slot, p in data.partial_names.items()}
         self._refs = {kind: compile_phrases(p, macros) for kind, p in data.references.items() if p}
         self._correction = compile_phrases(data.corrections, macros)
 
@@ -82,6 +89,10 @@ class AnswerParts:
     def parts(self, text: str, start: int, keep: list[Span]) -> list[Span]:
         """Split text[start:] at `splits`, never inside a span of `keep`."""
         cuts = [start]
+        # "no it came on slowly" reads as "no, it came on slowly": speech has no commas
+        lead = self._lead.match(text, start) if self._lead is not None else None
+        if lead is not None and not any(_overlaps(lead.span(), k) for k in keep):
+            cuts += [lead.end(), lead.end()]
         for m in self._splits.finditer(text, start):
             if not any(_overlaps(m.span(), k) for k in keep):
                 cuts += [m.start(), m.end()]
@@ -92,14 +103,20 @@ class AnswerParts:
                  mentions: list[Mention]) -> list[Target]:
         """Everything in text[begin:] that names one of the asked signs."""
         asked = set(asking)
-        targets = [Target([m.slot], None, m.span, m) for m in mentions if m.slot in asked]
-        taken = [m.span for m in mentions]
+        targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part") for m in mentions if m.slot in asked]
+        # a phrase of another sign that says nothing by itself ("accidents" for a fall) does
+        # not hide the name of a sign asked about ("a couple of accidents" to the bladder)
+        taken = [m.span for m in mentions if m.slot in asked or m.kind is not None]
         for slot in order:
-            pattern = self._names.get(slot)
-            if slot in asked and pattern is not None:
-                for n in pattern.finditer(text, begin):
-                    if not any(_overlaps(n.span(), t) for t in taken):
-                        targets.append(Target([slot], None, n.span()))
+            if slot not in asked:
+                continue
+            excluded = [e.span() for e in self._exclude[slot].finditer(text)] if slot in self._exclude else []
+            named: list[Span] = []
+            for pattern, partial in ((self._partial.get(slot), True), (self._names.get(slot), False)):
+                for n in pattern.finditer(text, begin) if pattern is not None else ():
+                    if not any(_overlaps(n.span(), t) for t in taken + excluded + named):
+                        targets.append(Target([slot], None, n.span(), partial=partial))
+                        named.append(n.span())
         for r in self.references(text[begin:], order):
             r.span = (r.span[0] + begin, r.span[1] + begin)
             if not any(_overlaps(r.span, t.span) for t in targets):

@@ -18,7 +18,7 @@ from typing import Callable
 
 from intents.answer_parts import AnswerParts, Mention, Span, Target
 from intents.context import ContextRules
-from intents.patterns import compile_phrases
+from intents.patterns import NEGATION_WORD, compile_phrases
 from intents.vocabulary import Answering
 # a determiner between "only" and the sign it singles out: "only the numbness"
 _DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
@@ -45,14 +45,16 @@ class Reading:
 class AnswerReader:
     def __init__(self, data: Answering, macros: dict[str, str], context: ContextRules,
                  answer_in: Callable[[str, list[Span], list[str]], str | None],
-                 value_of: Callable[[str | None, str, str], str | None]):
+                 value_of: Callable[[str | None, str, str], str | None],
+                 exclude: dict[str, re.Pattern] | None = None):
         """answer_in(text, taken, asking): the yes / no / unsure class of the answer words
         in text outside the taken spans (Understander.answer); value_of(kind, context,
-        words): what a mention says of its sign (understanding.mention_value)."""
+        words): what a mention says of its sign (understanding.mention_value); exclude: per
+        sign, the phrases that look like it but are not."""
         self._context = context
         self._answer_in = answer_in
         self._value_of = value_of
-        self._parts = AnswerParts(data, macros)
+        self._parts = AnswerParts(data, macros, exclude)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
@@ -89,6 +91,8 @@ class AnswerReader:
                 return "skip"
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
             value = self._value_of(t.mention.kind, context, t.mention.words)
+            if value is None and t.partial and (context == "negated" or NEGATION_WORD.search(t.mention.words)):
+                return "no"  # half of the sign denied: kept apart until the other half is (_put)
             if value == "yes" and context == "present" and self._bare(t.mention.words):
                 return None  # "bleeding" alone names the sign; the answer may follow
             if value is None:
@@ -143,6 +147,7 @@ class AnswerReader:
         previous: set[str] = set()  # the values the part before gave to the signs it named
         said_before: list[Target] = []  # the signs the part before named
         retracted: set[str] = set()
+        partly_denied: dict[str, set[str]] = {}  # a half of a sign denied: its words
         for part in self._parts.parts(text, begin, [t.span for t in targets]):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
             chunk = text[part[0]:part[1]]
@@ -152,13 +157,14 @@ class AnswerReader:
                 if said_before and self._retraction is not None and self._retraction.match(chunk.lstrip(" ,.")):
                     for t in said_before:  # "I had trouble peeing after my first, but not now"
                         retracted.update(t.slots)
-                        self._put(t, "no", specific, broad, others)
+                        t.partial = False  # what was said is taken back, whichever half it was
+                        self._put(t, "no", specific, broad, others, partly_denied)
                     said_before, previous = [], set()
                     continue
                 words = self._answer_in(chunk, [], asking)
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
-                        self._put(t, words, specific, broad, others)
+                        self._put(t, words, specific, broad, others, partly_denied)
                     topic = []
                     previous = {words}  # "leaking fluid, no, I haven't had that"
                     continue
@@ -172,7 +178,7 @@ class AnswerReader:
                 previous = set()
                 continue
             for t in topic:  # a topic with no answer after it: named, so yes
-                self._put(t, "yes", specific, broad, others)
+                self._put(t, "yes", specific, broad, others, partly_denied)
             topic = []
             if self._is_topic(text, part, inside) and not self._answer_in(
                     chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking):
@@ -181,7 +187,7 @@ class AnswerReader:
                     if own is None:
                         topic.append(t)
                     elif own != "skip":
-                        self._put(t, own, specific, broad, others)
+                        self._put(t, own, specific, broad, others, partly_denied)
                 continue
             small = bool(self._minimizer.search(text, part[0], part[1]))
             previous = set()
@@ -205,12 +211,18 @@ class AnswerReader:
                     continue
                 if self._exclusion.search(_DETERMINER.sub("", lead)):  # "only (the) X"
                     exclusive = exclusive or value in ("yes", "unsure")
-                self._put(t, value, specific, broad, others)
+                self._put(t, value, specific, broad, others, partly_denied)
                 previous.add(value)
                 if small and value == "yes":
                     minimized.update(set(t.slots) & self._mild_possible)
         for t in topic:
-            self._put(t, "yes", specific, broad, others)
+            self._put(t, "yes", specific, broad, others, partly_denied)
+        halved: set[str] = set()  # half of the sign denied: it is asked alone, not given the general answer
+        for slot, halves in partly_denied.items():
+            if len(halves) > 1:  # "no numbness or weakness": both halves, so the sign
+                specific.setdefault(slot, []).append("no")
+            elif slot not in specific:
+                halved.add(slot)
         named = {s for s in specific if s in asked}
         values: dict[str, list[str]] = {s: v for s, v in specific.items() if s in asked}
         for slot, said in broad.items():
@@ -223,17 +235,22 @@ class AnswerReader:
                         specific.setdefault(slot, [])
         reading.named = set(values)
         general_answer = None
+        doubt_only = bool(general) and set(general) == {"unsure"}
         if general:
             classes = set(general)
             general_answer = "unsure" if "unsure" in classes or {"yes", "no"} <= classes else general[-1]
         for slot, said in values.items():
             if slot in minimized and "no" in said:
                 continue  # "out of breath on the stairs, but that is not the sign asked about": ask alone
-            # "yes" may come from any mention; a contradiction without a correction keeps it
-            value = "yes" if "yes" in said else "unsure" if "unsure" in said else "no"
+            # "yes" may come from any mention; a contradiction without a correction keeps it.
+            # Doubt about the sign itself outweighs the words that describe it: "not sure
+            # about the fever, I feel a bit hot", "I'm damp down there, I don't know if it's
+            # wee" are asked again in plainer words (rule 5), not taken as a yes
+            value = ("unsure" if "unsure" in said or (doubt_only and "no" not in said) else "yes") \
+                if {"yes", "unsure"} & set(said) else "no"
             if slot in retracted:
                 value = "no"
-            if value == "no" and general_answer == "unsure":
+            if value == "no" and general_answer == "unsure" and len(asking) == 1:
                 value = "unsure"  # "I don't know, it's not really burning": not a clear no
             reading.slots[slot] = value
         reading.general = general_answer
@@ -247,11 +264,13 @@ class AnswerReader:
             elif general_answer == "unsure":
                 reading.slots[slot] = "unsure"  # "not really sure, a little maybe"
         for slot in asking:
-            if slot in values:
-                continue
+            if slot in values or (slot in halved and general_answer != "no"):
+                continue  # half denied with a plain "no" around it ("no, not on one side") is a no
             if exclusive and any(reading.slots.get(s) in ("yes", "unsure") for s in values):
                 reading.slots[slot] = "no"  # "only the first one": the others are ruled out
-            elif general_answer in ("no", "unsure") and (general_answer == "no" or not values):
+            elif general_answer == "no" or (general_answer == "unsure" and all(
+                    reading.slots.get(s) == "no" for s in values)):
+                # "I can't say, I haven't fainted though": the doubt is about the others
                 reading.slots[slot] = general_answer
             elif general_answer == "yes" and all(reading.slots.get(s) == "no" for s in values):
                 rest = [s for s in asking if s not in values]
@@ -260,7 +279,10 @@ class AnswerReader:
         return reading
 
     @staticmethod
-    def _put(t: Target, value: str, specific: dict, broad: dict, others: list) -> None:
+    def _put(t: Target, value: str, specific: dict, broad: dict, others: list, partly: dict) -> None:
+        if t.partial and value == "no":
+            partly.setdefault(t.slots[0], set()).add(t.span)  # half a sign denied: not yet a no
+            return
         if not t.slots:
             others.append(value)
             return

@@ -219,7 +219,9 @@ class Dialogue:
         return state
 
     def _is_emergency(self, state: DialogueState) -> bool:
-        return assess(self.model.rules, state.slots, state.weeks).urgency is Urgency.emergency
+        # a sign still to be asked once more in plainer words is not counted yet (rule 5)
+        slots = {s: None if s in state.recheck else v for s, v in state.slots.items()}
+        return assess(self.model.rules, slots, state.weeks).urgency is Urgency.emergency
 
     # --- questions and replies ---------------------------------------------------------
 

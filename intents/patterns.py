@@ -22,7 +22,8 @@ _CONTRACTIONS = [
     (r"\bthat'?s\b", "that is"),
     (r"\bthere'?s\b", "there is"),
     (r"\bwhat'?s\b", "what is"),
-    (r"\blet'?s\b(?! up)", "let us"),
+    # "let's", not "it never lets go", "nothing lets up"
+    (r"(?<!never )(?<!it )(?<!that )(?<!this )(?<!pain )(?<!she )(?<!he )\blet'?s\b(?! (?:up|go|off)\b)", "let us"),
     (r"\b(i|you|we|they)'ve\b", r"\1 have"),
     (r"\b(i|you|we|they|she|he)'ll\b", r"\1 will"),
     (r"\b(i|you|we|they|she|he)'d\b", r"\1 would"),

@@ -40,22 +40,26 @@ IGNORED_CONTEXTS = ("hypothetical", "historical", "family")
 PART = "part"  # the value of a `partial` sign phrase
 
 
-def mention_value(value: str | None, context: str, matched: str) -> str | None:
+def mention_value(value: str | None, context: str, matched: str, correcting: bool = False) -> str | None:
     """What one mention says of its sign: "yes", "no", "unsure", or None (nothing).
 
     value is "yes" for a present phrase, "no" for an absent one, None for a negatable one,
-    PART for half of a sign: present when said, nothing when denied (rule 10).
+    PART for half of a sign: present when said, nothing when denied (rule 10), except in a
+    correction, which takes back the very half that was said ("sorry, my leg isn't weak").
     """
     if context in IGNORED_CONTEXTS:
         return None
     if value == PART:
-        return None if context == "negated" else "unsure" if context == "uncertain" else "yes"
+        if context == "negated" or NEGATION_WORD.search(matched):
+            return "no" if correcting else None  # half denied: the rest is still to ask (rule 10)
+        return "unsure" if context == "uncertain" else "yes"
     if value is None:  # negatable: only a negated mention says anything
         if context != "negated" and not NEGATION_WORD.search(matched):
             return None
         return "no"
     if context == "negated":
-        return "no"
+        # "it doesn't stay in my back" denies the absence: not a clear no (rule 10)
+        return None if value == "no" else "no"
     if context == "uncertain":
         return "unsure" if value == "yes" else "no"
     return value
@@ -68,6 +72,11 @@ def merge_mentions(found: list[tuple[str, str]], implies: list[tuple[str, str]])
         values.setdefault(slot, set()).add(value)
     signs = {slot: "yes" if "yes" in v else "unsure" if "unsure" in v else "no" for slot, v in values.items()}
     for cause, effect in implies:
+        if signs.get(cause) == "yes" and signs.get(effect) == "no":
+            # "a big gush, soaked my leggings, but it's clear, no blood": the soaking was
+            # not blood; neither is settled by this, so heavy bleeding is left unknown
+            del signs[cause]
+            continue
         if signs.get(cause) == "yes":
             signs[effect] = "yes"
         if signs.get(effect) == "no" and cause not in signs:
@@ -132,7 +141,8 @@ class Understander:
         self._back_words = re.compile(rf"(?<![a-z]){scope.back_words}(?![a-z])")
         self._question = re.compile(scope.question)
         self._spelling = SpellingCorrector.from_vocabulary(vocab)
-        self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value)
+        self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value,
+                                    {slot: p.exclude for slot, p in self._signs.items()})
 
     # --- parts ---------------------------------------------------------------------
 
@@ -156,7 +166,8 @@ class Understander:
                     for m in pattern.finditer(searchable):
                         yield slot, value, m
 
-    def signs(self, text: str, skip: set[str] = frozenset(), matches=None) -> tuple[dict[str, str], list[Span]]:
+    def signs(self, text: str, skip: set[str] = frozenset(), matches=None,
+              correcting: bool = False) -> tuple[dict[str, str], list[Span]]:
         """Signs mentioned, with their value, and the spans that express them. skip: signs
         read by the answer reader instead (the pending question's); matches: the text's
         sign_matches, when the caller has them already."""
@@ -166,7 +177,7 @@ class Understander:
             if slot in skip:
                 continue
             context, cue = self._context.of_mention(text, m.start(), m.end())
-            meaning = mention_value(value, context, m.group())
+            meaning = mention_value(value, context, m.group(), correcting)
             if meaning is None:
                 continue
             spans.append(m.span())
@@ -253,7 +264,7 @@ class Understander:
         corrected: set[str] = set()
         begin = self._reader.correction_start(text)
         if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
-            after, _ = self.signs(text[begin:])
+            after, _ = self.signs(text[begin:], correcting=True)
             signs.update(after)
             corrected |= set(after)
         reading = None

@@ -89,7 +89,12 @@ class References(Strict):
 
 class Answering(Strict):
     splits: list[str]
+    # an answer word that opens the answer: a part of its own even without a comma
+    leads: list[str] = Field(default_factory=list)
     names: dict[str, list[str]]
+    # names of half of a sign ("no numbness" to the legs question leaves the weakness): a
+    # denial of one says nothing; of two or more, the sign is ruled out
+    partial_names: dict[str, list[str]] = Field(default_factory=dict)
     references: References
     exclusions: list[str]
     minimizers: Minimizers

@@ -237,3 +237,67 @@ def test_a_sure_heard_plain_no_counts_at_once(dialogue, heard):
     state = dialogue.turn(dialogue.start("t"), "my back hurts")
     assert dialogue.turn(state, heard, spoken=True, confident=True).slots["vaginal_bleeding"] == "no"
     assert dialogue.turn(state, "i'm not frightened").slots["vaginal_bleeding"] == "no"  # typed: as written
+
+
+# Classes found on the sixth blind set (tests/data/blind6), each tested here with sentences of
+# its own, so that a rule that only fits the blind wording fails.
+@pytest.mark.parametrize("question, text, expected", [
+    # a recogniser writes no commas: "no it ..." is "no, it ..."
+    ("onset_trauma", "no it built up slowly over the week", {"sudden_severe": "no", "trauma": "no"}),
+    ("belly_pain", "no my bump feels soft and fine", {"constant_abdominal": "no", "contractions": "no"}),
+    # doubt about the sign outweighs the words that describe it (rule 5: asked again, plainer)
+    ("fever_urine", "not sure about a temperature, I do feel a bit hot, no burning and no side pain",
+     {"fever": "unsure", "urinary_pain": "no", "flank_pain": "no"}),
+    ("bleeding_or_fluid", "my pad's a bit damp but honestly I can't tell if it's just sweat, no blood",
+     {"fluid_leak": "unsure", "vaginal_bleeding": "no"}),
+    # the doubt is about the signs not ruled out
+    ("breathing_fainting", "hard to say really, but I definitely haven't passed out",
+     {"breathing": "unsure", "fainting": "no"}),
+    # the denial of an absence is no "no"
+    ("legs", "it doesn't stay in my back, it goes down into my calf", {"radiating": "yes"}),
+    # half of a sign denied leaves the sign to ask; both halves rule it out
+    ("legs", "no weakness, it just aches", {"leg_weakness": None}),
+    ("legs", "no numbness and no weakness, walking's fine",
+     {"leg_weakness": "no", "walking_difficulty": "no"}),
+    # how it goes, right after the sign's word
+    ("breathing_fainting", "no, I'm breathing fine and I haven't fainted", {"breathing": "no", "fainting": "no"}),
+    # a name the question asked about is not hidden by another sign's word
+    ("nerves", "no numbness but I've had two accidents this week and didn't feel them coming",
+     {"saddle_numbness": "no", "bladder_bowel": "yes"}),
+])
+def test_answers_in_own_words_more_classes(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    ("fetal_movement", "no, she's still kicking like mad", "fetal_movement"),
+    ("fever", "no, I took my temperature and it's 36.5", "fever"),
+    ("fluid_leak", "no, completely dry", "fluid_leak"),
+])
+def test_what_looks_like_a_sign_but_is_a_no(dialogue, question, text, slot):
+    assert answer(dialogue, question, text).slots[slot] == "no"
+
+
+def test_a_long_standing_sneeze_leak_is_not_a_new_loss_of_control(dialogue):
+    state = answer(dialogue, "nerves", "no numbness, I leak a little when I cough but I have for years")
+    assert state.slots["bladder_bowel"] != "yes"
+    recent = answer(dialogue, "nerves", "I've started leaking when I cough, since yesterday")
+    assert recent.slots["bladder_bowel"] == "yes"
+
+
+def test_an_unsure_emergency_sign_is_asked_once_more_before_it_counts(dialogue):
+    """Rule 5: "not sure" to the numbness is asked again in plainer words; a clear no then
+    settles it, and only a second "not sure" counts it as present."""
+    state = answer(dialogue, "nerves", "I don't know what counts as numb, I'm not sure, the bladder's fine")
+    assert not state.done and state.slots["saddle_numbness"] == "unsure"
+    cleared = dialogue.turn(state, "no, it feels normal")
+    assert cleared.slots["saddle_numbness"] == "no" and not cleared.done
+    state = answer(dialogue, "nerves", "I don't know what counts as numb, I'm not sure, the bladder's fine")
+    still = dialogue.turn(state, "I'm still not sure")
+    assert still.done and still.last_reply.triage.urgency.value == "emergency"
+
+
+def test_clothes_soaked_by_clear_fluid_are_not_heavy_bleeding(dialogue):
+    state = answer(dialogue, "bleeding_or_fluid", "water gushed out and soaked my jeans, it's clear, no blood")
+    assert state.slots["fluid_leak"] == "yes" and state.slots["heavy_bleeding"] is None

@@ -38,7 +38,7 @@ def test_a_sign_said_or_uncertain_is_rarely_read_as_no(answers):
 
 
 def test_a_denied_sign_is_rarely_read_as_yes(answers):
-    assert answers["totals"]["false_yes"] <= 8, _listed(answers["failures"], "false_yes")
+    assert answers["totals"]["false_yes"] <= 5, _listed(answers["failures"], "false_yes")
 
 
 def test_most_answers_are_read_exactly(answers):
@@ -46,15 +46,15 @@ def test_most_answers_are_read_exactly(answers):
     # training scores; one known miss since ectopic_signs: "the pain's mostly low down on
     # the left" (to the nerves question, weeks not yet known) counts as the ectopic sign, and
     # stops counting once the weeks are 14 or more
-    assert t["grouped_exact"] >= 354
-    assert t["exact"] >= 667, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 367
+    assert t["exact"] >= 685, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 252, result["failures"]
+    assert result["exact"] >= 255, result["failures"]
 
 
 # The later sets (BENCHMARKS.md says how each was written and what it scored at first sight):
@@ -63,12 +63,15 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #   blind4: composite answers; first seen 179/260 (127/192 grouped, 2 false no), 74/80 (1 under)
 #   blind5: written last; first seen 141/200 (106/150 grouped, 2 false no), 57/60 (0 under);
 #           only its two false no's were looked at
+#   blind6: written at the start of the round after; first seen 326/424 (183/240 grouped, 8 false
+#           no), 132/149 (1 under)
 # All but blind5 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 258, 0, 137),
-    "blind3": (0, 76, 0, 34),
-    "blind4": (0, 194, 136, 80),
-    "blind5": (0, 141, 106, 57),
+    "blind2": (1, 262, 173, 138),
+    "blind3": (0, 77, 0, 34),
+    "blind4": (0, 204, 143, 80),
+    "blind5": (0, 149, 114, 57),
+    "blind6": (4, 341, 194, 146),
 }
 
 
