@@ -15,6 +15,19 @@ from intents.vocabulary import Answering
 
 Span = tuple[int, int]
 
+# a determiner between "only" and the sign it singles out: "only the numbness"
+DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
+# words that leave a part a bare naming of signs: "any bleeding or fluid?"
+FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
+                     r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
+                     r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this|"
+                     # the question said back: "anything funny with my legs? no", "longer than two weeks? no"
+                     r"anything|something|funny|wrong|weird|strange|odd|different|unusual|with|in|at all|"
+                     r"longer|than|more|over)(?![a-z])")
+# a sign phrase that says something happened or is so, not only its name
+STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
+                        r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were)(?![a-z])")
+
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]

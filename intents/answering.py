@@ -16,20 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from intents.answer_parts import AnswerParts, Mention, Span, Target
+from intents.answer_parts import DETERMINER, FILLER, STATEMENT, AnswerParts, Mention, Span, Target
 from intents.context import ContextRules
 from intents.patterns import NEGATION_WORD, compile_phrases
 from intents.vocabulary import Answering
-# a determiner between "only" and the sign it singles out: "only the numbness"
-_DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
-# words that leave a part a bare naming of signs: "any bleeding or fluid?"
-_FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
-                     r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
-                     r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this)(?![a-z])")
-# a sign phrase that says something happened or is so, not only its name
-_STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
-                        r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were)(?![a-z])")
-
 
 @dataclass
 class Reading:
@@ -55,6 +45,7 @@ class AnswerReader:
         self._answer_in = answer_in
         self._value_of = value_of
         self._parts = AnswerParts(data, macros, exclude)
+        self._scoped = compile_phrases(data.scoped_answers, macros)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
@@ -119,13 +110,13 @@ class AnswerReader:
             return False  # "I fainted this morning", "only a week": they say it themselves
         for t in inside:
             rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
-        return not _FILLER.sub(" ", "".join(rest)).strip(" .,")
+        return not FILLER.sub(" ", "".join(rest)).strip(" .,")
 
     @staticmethod
     def _bare(words: str) -> bool:
         """A sign phrase that is only its name ("bleeding", "numbness down there",
         "spreading into my legs"), not a statement of it ("I couldn't wee", "I fainted")."""
-        return not _STATEMENT.search(words)
+        return not STATEMENT.search(words)
 
     def read(self, text: str, asking: list[str], order: list[str], mentions: list[Mention]) -> Reading:
         """asking: the question's signs not yet known; order: the question's signs in the
@@ -162,6 +153,8 @@ class AnswerReader:
                     said_before, previous = [], set()
                     continue
                 words = self._answer_in(chunk, [], asking)
+                if words == "no" and not topic and self._scoped is not None and self._scoped.match(chunk):
+                    continue  # "the toilet side of things is fine": not about the signs asked
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
                         self._put(t, words, specific, broad, others, partly_denied)
@@ -176,6 +169,12 @@ class AnswerReader:
                     if words == "yes" and self._hedge_only(chunk, asking):
                         reading.hedged = True
                 previous = set()
+                continue
+            answers_back = [t.value for t in inside if t.mention is None and not t.position and t.value is not None]
+            if topic and answers_back and len(answers_back) == len(inside):
+                for t in topic:  # "spotting or leaking, none of that": the reference answers the topic
+                    self._put(t, answers_back[0], specific, broad, others, partly_denied)
+                topic = []
                 continue
             for t in topic:  # a topic with no answer after it: named, so yes
                 self._put(t, "yes", specific, broad, others, partly_denied)
@@ -205,11 +204,11 @@ class AnswerReader:
                     scope = (t.span[0], part[1])  # "bleeding no leaking yes": that "no" was the bleeding's
                 value = self._value(text, t, scope, words)
                 lead = text[part[0]:t.span[0]]
-                if value is None and t.mention is not None and self._exclusion.search(_DETERMINER.sub("", lead)):
+                if value is None and t.mention is not None and self._exclusion.search(DETERMINER.sub("", lead)):
                     value = "yes"  # "only the fluid": named to be picked out
                 if value is None:
                     continue
-                if self._exclusion.search(_DETERMINER.sub("", lead)):  # "only (the) X"
+                if self._exclusion.search(DETERMINER.sub("", lead)):  # "only (the) X"
                     exclusive = exclusive or value in ("yes", "unsure")
                 self._put(t, value, specific, broad, others, partly_denied)
                 previous.add(value)

@@ -83,10 +83,11 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
     return pattern
 
 
-# A word gap in a sign phrase never steps over a negation: "pain does not go down my
-# legs" must not read as "pain ... down my legs".
+# A word gap in a sign phrase never steps over a negation ("pain does not go down my legs"
+# must not read as "pain ... down my legs"), nor into the next clause ("no numbness but my
+# legs have gone weak" is not "numbness ... my legs").
 _GAP = "(?:\\w+ )"
-_GAP_WITHOUT_NEGATION = "(?:(?!(?:not|no|never|nor) )\\w+ )"
+_GAP_WITHOUT_NEGATION = "(?:(?!(?:not|no|never|nor|but|though|although|however|except|whereas) )\\w+ )"
 NEGATION_WORD = re.compile(r"(?<![a-z])(?:not|no|never|nor|none|without)(?![a-z])")
 
 

@@ -16,15 +16,9 @@ from intents.context import ContextRules
 from intents.model import InteractionModel, load
 from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise
 from intents.spelling import SpellingCorrector
-from intents.weeks import find_weeks
+from intents.weeks import weeks_said
 
 Span = tuple[int, int]
-# "not thirteen": a number said only to be taken back
-_TAKEN_BACK = re.compile(r"(?:not|no not|rather than|instead of) (?:about |around )?$")
-# "now I'm 20", "this time I'm 24 weeks": the pregnancy now, not one before
-_NOW = re.compile(r"(?<![a-z])(?:now|this time|this one|currently|today|so)(?![a-z])")
-
-
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -198,24 +192,10 @@ class Understander:
             return "no"
         return None
 
-    def weeks(self, text: str, expecting_weeks: bool):
-        """Weeks of this pregnancy: not a past one, not someone else's, not one taken back
-        ("thirteen, no sorry, thirty", "I said thirty, not thirteen")."""
-        spelled = digits(text)
-        begin = self._reader.correction_start(spelled) or 0
-        found = []
-        for weeks, out_of_range, span, bare in find_weeks(spelled, expecting_weeks):
-            context, _ = self._context.of_mention(spelled, *span)
-            if context in ("hypothetical", "historical", "family") or _TAKEN_BACK.search(spelled[:span[0]]):
-                continue
-            now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
-            # after a correction first, then "now I'm 20", then "N weeks" over a bare number;
-            # among bare numbers the last said ("thirty... no, thirty one"), else the first
-            found.append(((span[0] >= begin, now, not bare, span[0] if bare else -span[0]), weeks, out_of_range))
-        if not found:
-            return None, False
-        _, weeks, out_of_range = max(found)
-        return weeks, out_of_range
+    def weeks(self, text: str, expecting_weeks: bool, only_now: bool = False):
+        """Weeks of this pregnancy said in `text` (intents.weeks.weeks_said)."""
+        return weeks_said(digits(text), self._context.of_mention, self._reader.correction_start,
+                          expecting_weeks, only_now)
 
     def answer(self, text: str, taken: list[Span], asking: list[str]):
         """yes / no / unsure, ignoring words that belong to a sign mention."""
@@ -272,7 +252,8 @@ class Understander:
             mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in matches]
             reading = self._reader.read(text, asking, asking, mentions)
         if expecting == "yes_no" and set(self._durations) & set(asking):
-            weeks, out_of_range = None, False  # "three weeks now" is how long it has hurt
+            # "three weeks" is how long it has hurt; "and I'm 23 now" is how far along she is
+            weeks, out_of_range = self.weeks(text, False, only_now=True)
         else:
             weeks, out_of_range = self.weeks(text, expecting == "weeks")
         answer = self.answer(text, taken, asking) if expecting in ("yes_no", "weeks") else None

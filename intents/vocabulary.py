@@ -91,6 +91,9 @@ class Answering(Strict):
     splits: list[str]
     # an answer word that opens the answer: a part of its own even without a comma
     leads: list[str] = Field(default_factory=list)
+    # "the toilet side of things is fine": a no about something the question did not name,
+    # so not a no to the question's other signs
+    scoped_answers: list[str] = Field(default_factory=list)
     names: dict[str, list[str]]
     # names of half of a sign ("no numbness" to the legs question leaves the weakness): a
     # denial of one says nothing; of two or more, the sign is ruled out

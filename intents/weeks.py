@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from models import MAX_WEEKS, MIN_WEEKS
 
@@ -14,7 +14,7 @@ _NUMBER = r"((?<!\d )[2-4]0 [1-9](?! ?\d)|\d+(?: point \d+)?)"
 _HALF = r"(?: and (?:a )?half)?"
 _WEEKS = re.compile(rf"{_NUMBER}{_HALF} ?(?:weeks?|wks?|wk|w)(?![a-z])")
 _WEEK_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) week")
-_MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?![a-z])")
+_MONTHS = re.compile(rf"{_NUMBER}{_HALF} ?(?:months?|mos?|mths?)(?:{_HALF})?(?![a-z])")
 _MONTH_ORDINAL = re.compile(r"(\d+) ?(?:st|nd|rd|th) month")
 _PLUS_DAYS = re.compile(r"(\d+) ?(?:plus|\+) ?\d(?: days?)?")  # "32 plus 4", as midwives write it
 _PREGNANCY_AFTER = re.compile(r"^ ?(?:pregnant|along|gestation|into)")
@@ -33,11 +33,28 @@ _DUE_IN_BEFORE = re.compile(r"(?:due|baby is due|baby s due|due date is) (?:in )
 _OVERDUE_AFTER = re.compile(r"^ ?(?:overdue|over due|late|past (?:my |the )?due date)")
 _LAST_PERIOD_BEFORE = re.compile(r"(?:last period|last menstrual period|lmp)(?: \w+){0,3} (?:about |around )?$")
 _AGO_AFTER = re.compile(r"^ ?ago")
+# "my 20 week scan": the name of a visit, not how far along she is now
+_VISIT_AFTER = re.compile(r"^ ?(?:scan|check|checkup|check up|appointment|ultrasound|screening|test|blood test|visit)")
+# "a month", "a month and a half": one month, written so that every offset stays where it was
+_A_MONTH = re.compile(r"(?<![a-z0-9])a (?=months?(?![a-z]))")
 # "8 or 9 weeks", "between 18 and 20 weeks": no one number; asked again
 # "9 10 weeks" (how "nineteen weeks" can be heard): two numbers side by side are not one either
 _RANGE_BEFORE = re.compile(r"\d+ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?$")
 _RANGE_AFTER = re.compile(r"^ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?\d+")
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
+
+# "not thirteen": a number said only to be taken back
+_TAKEN_BACK = re.compile(r"(?:not|no not|rather than|instead of) (?:about |around )?$")
+# "now I'm 20", "this time I'm 24 weeks": the pregnancy now, not one before
+_NOW = re.compile(r"(?<![a-z])(?:now|this time|this one|currently|today|so)(?![a-z])")
+# "20 weeks today, no 21": a number that replaces the one before it
+_REPLACES = re.compile(r"(?:^|[ ,])(?:no|sorry|i mean|i meant|make that|actually|wait|rather) ,? ?$")
+# "the midwife said 27 weeks": what she was told of this pregnancy, not a what-if
+_TOLD = re.compile(r"(?<![a-z])(?:said|says|told|tells|reckons|thinks|measured|dated)(?![a-z])")
+# "and I'm 23 now": how far along she is, said in an answer about how long it has hurt
+_I_AM = re.compile(r"(?<![a-z])(?:i am|i m|she is|baby is) (?:about |around |nearly |almost |now |only |just )?$")
+# "three oh" for thirty, as a number is read out
+_READ_OUT = re.compile(r"(?<![0-9])([1-4]) (?:oh|o|zero)(?![a-z0-9])")
 
 
 def _number(text: str) -> float:
@@ -55,6 +72,8 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
 
     Months are converted at 4.3 weeks a month.
     """
+    if expecting_weeks:  # "about a month" answers the question; "over a month" of pain does not
+        text = _A_MONTH.sub("1 ", text)
     candidates: list[tuple[re.Match, float]] = []
     for m in _PLUS_DAYS.finditer(text):
         candidates.append((m, float(m.group(1))))
@@ -79,7 +98,7 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
         if _LAST_PERIOD_BEFORE.search(before) and _AGO_AFTER.match(after):
             yield _checked(weeks) + (m.span(), False)
             continue
-        if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after):
+        if _DURATION_BEFORE.search(before) or _DURATION_AFTER.match(after) or _VISIT_AFTER.match(after):
             continue
         at_start = not before.strip(" .,")
         own_clause = _OWN_CLAUSE_BEFORE.search(before) and _OWN_CLAUSE_AFTER.match(after)
@@ -105,3 +124,30 @@ def _checked(weeks: float) -> tuple[int | None, bool]:
     if MIN_WEEKS <= rounded <= MAX_WEEKS:
         return rounded, False
     return None, True
+
+
+def weeks_said(text: str, of_mention: Callable, correction_start: Callable[[str], int | None],
+               expecting_weeks: bool, only_now: bool = False) -> tuple[int | None, bool]:
+    """Weeks of this pregnancy: not a past one, not someone else's, not one taken back
+    ("thirteen, no sorry, thirty", "I said thirty, not thirteen"). only_now: only weeks
+    said to be now ("since sixteen weeks, and I'm twenty three now"), in an answer about
+    how long it has hurt."""
+    spelled = _READ_OUT.sub(r"\g<1>0", text)
+    begin = correction_start(spelled) or 0
+    found = []
+    for weeks, out_of_range, span, bare in find_weeks(spelled, expecting_weeks or only_now):
+        context, cue = of_mention(spelled, *span)
+        told = context == "hypothetical" and cue is not None and _TOLD.search(spelled[cue[0]:cue[1]])
+        if (context in ("hypothetical", "historical", "family") and not told) or _TAKEN_BACK.search(spelled[:span[0]]):
+            continue
+        now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
+        if only_now and not _I_AM.search(spelled[max(0, span[0] - 20):span[0]]):
+            continue
+        fixed = span[0] >= begin or bool(_REPLACES.search(spelled[max(0, span[0] - 15):span[0]]))
+        # after a correction first, then "now I'm 20", then "N weeks" over a bare number;
+        # among bare numbers the last said ("thirty... no, thirty one"), else the first
+        found.append(((fixed, now, not bare, span[0] if bare else -span[0]), weeks, out_of_range))
+    if not found:
+        return None, False
+    _, weeks, out_of_range = max(found)
+    return weeks, out_of_range

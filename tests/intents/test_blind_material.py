@@ -46,8 +46,8 @@ def test_most_answers_are_read_exactly(answers):
     # training scores; one known miss since ectopic_signs: "the pain's mostly low down on
     # the left" (to the nerves question, weeks not yet known) counts as the ectopic sign, and
     # stops counting once the weeks are 14 or more
-    assert t["grouped_exact"] >= 367
-    assert t["exact"] >= 685, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 370
+    assert t["exact"] >= 688, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -65,13 +65,16 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           only its two false no's were looked at
 #   blind6: written at the start of the round after; first seen 326/424 (183/240 grouped, 8 false
 #           no), 132/149 (1 under)
-# All but blind5 were tuned on since, so their floors are training scores.
+#   blind7: written after blind6's rules, kept held out; first seen 140/209 (99/156 grouped, 2 false
+#           no), 80/94 (3 under); only those five were looked at
+# All but blind5 and blind7 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 262, 173, 138),
-    "blind3": (0, 77, 0, 34),
-    "blind4": (0, 204, 143, 80),
-    "blind5": (0, 149, 114, 57),
-    "blind6": (4, 341, 194, 146),
+    "blind2": (1, 267, 177, 138),
+    "blind3": (0, 78, 0, 34),
+    "blind4": (0, 205, 144, 80),
+    "blind5": (0, 150, 115, 57),
+    "blind6": (3, 350, 197, 146),
+    "blind7": (0, 141, 100, 83),
 }
 
 
