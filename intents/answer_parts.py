@@ -135,3 +135,18 @@ class AnswerParts:
             if not any(_overlaps(r.span, t.span) for t in targets):
                 targets.append(r)
         return sorted(targets, key=lambda t: t.span)
+
+
+def file_value(t: Target, value: str, specific: dict, broad: dict, others: list, partly: dict) -> None:
+    """Files what an answer says of a target: under its signs (`specific` for a sign named,
+    `broad` for "both", "all of them"), under `others` for "the rest", or, for half of a
+    sign denied, under `partly` until the other half is."""
+    if t.partial and value == "no":
+        partly.setdefault(t.slots[0], set()).add(t.span)
+        return
+    if not t.slots:
+        others.append(value)
+        return
+    into = broad if t.mention is None and len(t.slots) > 1 else specific
+    for slot in t.slots:
+        into.setdefault(slot, []).append(value)

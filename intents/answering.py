@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from intents.answer_parts import DETERMINER, FILLER, STATEMENT, AnswerParts, Mention, Span, Target
+from intents.answer_parts import DETERMINER, FILLER, STATEMENT, AnswerParts, Mention, Span, Target, file_value
 from intents.context import ContextRules
 from intents.patterns import NEGATION_WORD, compile_phrases
 from intents.vocabulary import Answering
+# only "and", "or" between two names: "breathing and chest are fine"
+_JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")
 
 @dataclass
 class Reading:
@@ -149,7 +151,7 @@ class AnswerReader:
                     for t in said_before:  # "I had trouble peeing after my first, but not now"
                         retracted.update(t.slots)
                         t.partial = False  # what was said is taken back, whichever half it was
-                        self._put(t, "no", specific, broad, others, partly_denied)
+                        file_value(t, "no", specific, broad, others, partly_denied)
                     said_before, previous = [], set()
                     continue
                 words = self._answer_in(chunk, [], asking)
@@ -157,7 +159,7 @@ class AnswerReader:
                     continue  # "the toilet side of things is fine": not about the signs asked
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
-                        self._put(t, words, specific, broad, others, partly_denied)
+                        file_value(t, words, specific, broad, others, partly_denied)
                     topic = []
                     previous = {words}  # "leaking fluid, no, I haven't had that"
                     continue
@@ -173,11 +175,17 @@ class AnswerReader:
             answers_back = [t.value for t in inside if t.mention is None and not t.position and t.value is not None]
             if topic and answers_back and len(answers_back) == len(inside):
                 for t in topic:  # "spotting or leaking, none of that": the reference answers the topic
-                    self._put(t, answers_back[0], specific, broad, others, partly_denied)
+                    file_value(t, answers_back[0], specific, broad, others, partly_denied)
                 topic = []
                 continue
-            for t in topic:  # a topic with no answer after it: named, so yes
-                self._put(t, "yes", specific, broad, others, partly_denied)
+            # "breathing and chest are fine": what the part after says of its signs is the
+            # topic's too (settled below); a topic with no answer after it is named, so yes
+            short = all(t.mention is None or len(t.mention.words.split()) <= 2 for t in topic + inside)
+            joined = topic if short and topic and _JOINED.fullmatch(text[max(t.span[1] for t in topic):inside[0].span[0]]) else []
+            shared = self._answer_in(chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking) \
+                if topic and short else None  # "a fall? no, I haven't fallen"
+            for t in (t for t in topic if t not in joined):
+                file_value(t, shared or "yes", specific, broad, others, partly_denied)
             topic = []
             if self._is_topic(text, part, inside) and not self._answer_in(
                     chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking):
@@ -186,7 +194,7 @@ class AnswerReader:
                     if own is None:
                         topic.append(t)
                     elif own != "skip":
-                        self._put(t, own, specific, broad, others, partly_denied)
+                        file_value(t, own, specific, broad, others, partly_denied)
                 continue
             small = bool(self._minimizer.search(text, part[0], part[1]))
             previous = set()
@@ -210,12 +218,14 @@ class AnswerReader:
                     continue
                 if self._exclusion.search(DETERMINER.sub("", lead)):  # "only (the) X"
                     exclusive = exclusive or value in ("yes", "unsure")
-                self._put(t, value, specific, broad, others, partly_denied)
+                file_value(t, value, specific, broad, others, partly_denied)
                 previous.add(value)
                 if small and value == "yes":
                     minimized.update(set(t.slots) & self._mild_possible)
+            for t in joined:
+                file_value(t, next(iter(previous)) if len(previous) == 1 else "yes", specific, broad, others, partly_denied)
         for t in topic:
-            self._put(t, "yes", specific, broad, others, partly_denied)
+            file_value(t, "yes", specific, broad, others, partly_denied)
         halved: set[str] = set()  # half of the sign denied: it is asked alone, not given the general answer
         for slot, halves in partly_denied.items():
             if len(halves) > 1:  # "no numbness or weakness": both halves, so the sign
@@ -276,18 +286,6 @@ class AnswerReader:
                 if len(rest) == 1:  # "yes" to a single question; "yes, but no fluid"
                     reading.slots[slot] = "yes"
         return reading
-
-    @staticmethod
-    def _put(t: Target, value: str, specific: dict, broad: dict, others: list, partly: dict) -> None:
-        if t.partial and value == "no":
-            partly.setdefault(t.slots[0], set()).add(t.span)  # half a sign denied: not yet a no
-            return
-        if not t.slots:
-            others.append(value)
-            return
-        into = broad if t.mention is None and len(t.slots) > 1 else specific
-        for slot in t.slots:
-            into.setdefault(slot, []).append(value)
 
     def _hedge_only(self, part: str, asking: list[str]) -> bool:
         """The part's yes comes only from hedge words ("sometimes", "kind of")."""

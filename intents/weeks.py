@@ -143,10 +143,10 @@ def weeks_said(text: str, of_mention: Callable, correction_start: Callable[[str]
         now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
         if only_now and not _I_AM.search(spelled[max(0, span[0] - 20):span[0]]):
             continue
-        fixed = span[0] >= begin or bool(_REPLACES.search(spelled[max(0, span[0] - 15):span[0]]))
-        # after a correction first, then "now I'm 20", then "N weeks" over a bare number;
-        # among bare numbers the last said ("thirty... no, thirty one"), else the first
-        found.append(((fixed, now, not bare, span[0] if bare else -span[0]), weeks, out_of_range))
+        replaces = bool(_REPLACES.search(spelled[max(0, span[0] - 15):span[0]]))
+        # after a correction first ("20 weeks, no, 21" too), then "now I'm 20", then "N weeks"
+        # over a bare number; among bare numbers the last said ("thirty... no, thirty one"), else the first
+        found.append(((span[0] >= begin, replaces, now, not bare, span[0] if bare else -span[0]), weeks, out_of_range))
     if not found:
         return None, False
     _, weeks, out_of_range = max(found)

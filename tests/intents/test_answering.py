@@ -157,6 +157,13 @@ def test_a_negated_sign_heard_in_speech_is_still_asked(dialogue):
     ("my last period started ten weeks ago today", 10),
     ("um like eight or nine weeks", None),  # a range: unknown, so every stage's advice applies
     ("somewhere between 18 and 20 weeks", None),
+    # classes from the sixth blind set, in other words
+    ("22 weeks on Monday, no, 23", 23),
+    ("twenty, I mean twenty four", 24),
+    ("two oh", 20),
+    ("the doctor told me 31 weeks at the scan", 31),
+    ("about a month and a half I think", 6),
+    ("my 12 week scan is next week", None),
 ])
 def test_weeks_corrected_or_beside_another_number(dialogue, text, weeks):
     assert answer(dialogue, "weeks", text).weeks == weeks
@@ -301,3 +308,32 @@ def test_an_unsure_emergency_sign_is_asked_once_more_before_it_counts(dialogue):
 def test_clothes_soaked_by_clear_fluid_are_not_heavy_bleeding(dialogue):
     state = answer(dialogue, "bleeding_or_fluid", "water gushed out and soaked my jeans, it's clear, no blood")
     assert state.slots["fluid_leak"] == "yes" and state.slots["heavy_bleeding"] is None
+
+
+def test_weeks_said_in_an_answer_about_how_long_it_has_hurt(dialogue):
+    """ "Since 12 weeks" is how long it has hurt; "I'm 30 now" is how far along she is."""
+    state = answer(dialogue, "course", "it started around 12 weeks and I'm 30 now, nothing shifts it")
+    assert state.weeks == 30
+    assert answer(dialogue, "course", "about three weeks now and it's no better").weeks is None
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # how bad is not getting worse; "it comes and goes" of the tingling is not a contraction
+    ("onset_trauma", "out of the blue, the worst pain I've ever felt", {"sudden_severe": "yes", "worsening": None}),
+    ("legs", "the tingling comes and goes, it doesn't go down my legs", {"contractions": None, "radiating": "no"}),
+    # the inner thighs are the saddle area, not the legs
+    ("nerves", "numbness on the inside of my thighs, the toilet's fine",
+     {"saddle_numbness": "yes", "leg_weakness": None, "bladder_bowel": "no"}),
+    # chills in her words; peeing said to be fine
+    ("fever", "I can't get warm and my teeth keep chattering", {"fever": "yes"}),
+    ("fever_urine", "no temperature, weeing is fine, and it's not on one side",
+     {"fever": "no", "urinary_pain": "no", "flank_pain": "no"}),
+    # a position said with what she heard
+    ("breathing_fainting", "the second thing you said", {"breathing": None, "fainting": "yes"}),
+    # two names joined by "and" share the answer after them
+    ("breathing_fainting", "breathing and chest are both okay, but I nearly blacked out in the shower",
+     {"breathing": "no", "fainting": "yes"}),
+])
+def test_answers_in_own_words_signs_not_said(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected

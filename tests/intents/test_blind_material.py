@@ -38,7 +38,7 @@ def test_a_sign_said_or_uncertain_is_rarely_read_as_no(answers):
 
 
 def test_a_denied_sign_is_rarely_read_as_yes(answers):
-    assert answers["totals"]["false_yes"] <= 5, _listed(answers["failures"], "false_yes")
+    assert answers["totals"]["false_yes"] <= 4, _listed(answers["failures"], "false_yes")
 
 
 def test_most_answers_are_read_exactly(answers):
@@ -46,15 +46,15 @@ def test_most_answers_are_read_exactly(answers):
     # training scores; one known miss since ectopic_signs: "the pain's mostly low down on
     # the left" (to the nerves question, weeks not yet known) counts as the ectopic sign, and
     # stops counting once the weeks are 14 or more
-    assert t["grouped_exact"] >= 370
-    assert t["exact"] >= 688, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 371
+    assert t["exact"] >= 689, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 255, result["failures"]
+    assert result["exact"] >= 256, result["failures"]
 
 
 # The later sets (BENCHMARKS.md says how each was written and what it scored at first sight):
@@ -69,12 +69,12 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no), 80/94 (3 under); only those five were looked at
 # All but blind5 and blind7 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 267, 177, 138),
+    "blind2": (1, 267, 178, 139),
     "blind3": (0, 78, 0, 34),
-    "blind4": (0, 205, 144, 80),
+    "blind4": (0, 208, 147, 80),
     "blind5": (0, 150, 115, 57),
-    "blind6": (3, 350, 197, 146),
-    "blind7": (0, 141, 100, 83),
+    "blind6": (1, 363, 207, 146),
+    "blind7": (0, 142, 101, 83),
 }
 
 
