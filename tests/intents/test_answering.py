@@ -330,6 +330,8 @@ def test_weeks_said_in_an_answer_about_how_long_it_has_hurt(dialogue):
      {"fever": "no", "urinary_pain": "no", "flank_pain": "no"}),
     # a position said with what she heard
     ("breathing_fainting", "the second thing you said", {"breathing": None, "fainting": "yes"}),
+    # someone else's sign, then "I haven't got anything like that": hers is ruled out
+    ("legs", "my cousin had sciatica all through hers, I haven't got anything like that", {"radiating": "no"}),
     # two names joined by "and" share the answer after them
     ("breathing_fainting", "breathing and chest are both okay, but I nearly blacked out in the shower",
      {"breathing": "no", "fainting": "yes"}),

@@ -69,7 +69,7 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no), 80/94 (3 under); only those five were looked at
 # All but blind5 and blind7 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 267, 178, 139),
+    "blind2": (1, 269, 179, 139),
     "blind3": (0, 78, 0, 34),
     "blind4": (0, 208, 147, 80),
     "blind5": (0, 150, 115, 57),
