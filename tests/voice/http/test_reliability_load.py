@@ -101,10 +101,9 @@ def test_text_turns_keep_their_latency_under_60_concurrent_speech_uploads(server
     assert all(int(ra) >= 1 for s, ra in results if s == 503)
 
 
-def test_many_large_uploads_keep_memory_bounded(server):
-    body = b"RIFF" + b"\0" * (10 * 1024 * 1024 - 100)  # just under the 10 MB limit: read, then refused
-    before = server.rss_mb()
-    peak = before
+def _large_upload_burst(server, body: bytes) -> tuple[float, list]:
+    """40 uploads at once; the server's peak RSS while they run, and their statuses."""
+    peak = server.rss_mb() or 0
     results: list = []
     threads = [threading.Thread(target=upload, args=(server, body, results)) for _ in range(40)]
     for t in threads:
@@ -112,12 +111,24 @@ def test_many_large_uploads_keep_memory_bounded(server):
     while any(t.is_alive() for t in threads):
         peak = max(peak, server.rss_mb() or 0)
         time.sleep(0.05)
-    after = server.rss_mb()
-    statuses = [s for s, _ in results]
+    return peak, [s for s, _ in results]
+
+
+def test_many_large_uploads_keep_memory_bounded(server):
+    body = b"RIFF" + b"\0" * (10 * 1024 * 1024 - 100)  # just under the 10 MB limit: read, then refused
+    before = server.rss_mb()
+    peak, statuses = _large_upload_burst(server, body)
     assert set(statuses) <= {400, 415, 422, 503}, statuses  # every one answered, none a 500
     # IN_FLIGHT uploads of 10 MB at most (each with a copy while it is joined and decoded);
     # holding all 40 would be 400 MB and more
     assert peak - before < IN_FLIGHT * 3 * 10 + 80, (before, peak)
-    assert after - before < 60
+    # nothing kept: a second burst ends where the first did. (What the allocator keeps for
+    # reuse after the first burst, tens of MB, is not a leak; it is why "after the first
+    # burst" is not compared with "before".)
+    after_first = server.rss_mb()
+    peak_again, statuses = _large_upload_burst(server, body)
+    assert set(statuses) <= {400, 415, 422, 503}, statuses
+    assert peak_again - before < IN_FLIGHT * 3 * 10 + 80, (before, peak_again)
+    assert server.rss_mb() - after_first < 30, (before, after_first, server.rss_mb())
     with server.client() as c:
         assert c.get("/healthz").status_code == 200
