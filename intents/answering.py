@@ -147,7 +147,7 @@ class AnswerReader:
             if not inside:
                 if any(part[0] <= o[0] < part[1] for o in others_said):
                     continue  # "I've had some bleeding": its words are about that sign
-                if said_before and self._retraction is not None and self._retraction.match(chunk.lstrip(" ,.")):
+                if said_before and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):
                     for t in said_before:  # "I had trouble peeing after my first, but not now"
                         retracted.update(t.slots)
                         t.partial = False  # what was said is taken back, whichever half it was

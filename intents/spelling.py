@@ -36,7 +36,10 @@ def _distance(a: str, b: str, limit: int) -> int:
 
 
 class SpellingCorrector:
-    def __init__(self, words: set[str]):
+    def __init__(self, words: set[str], respellings: dict[str, str] | None = None):
+        """words: the skill's own words; respellings: whole words said or typed another way
+        ("nae" -> "no", "nutten" -> "nothing"), replaced before any typo is looked for."""
+        self._respell = dict(respellings or {})
         english = SpellChecker(distance=1).word_frequency.dictionary
         self._known = frozenset(words) | frozenset(w for w in english if w.isalpha())
         self._by_first: dict[str, list[str]] = {}
@@ -55,10 +58,12 @@ class SpellingCorrector:
                      vocab.context.hypothetical, vocab.context.uncertain):
             texts += cues.forward + cues.backward + cues.both + cues.pseudo
         words = {w for t in texts for w in _WORD.findall(t) if len(w) >= 3}
-        return cls(words)
+        return cls(words, vocab.respellings)
 
     @lru_cache(maxsize=4096)
     def word(self, token: str) -> str:
+        if token in self._respell:
+            return self._respell[token]
         if len(token) < 5 or token in self._known or not token.isalpha():
             return token
         if token.replace("our", "or").replace("ise", "ize").replace("ae", "e") in self._known:

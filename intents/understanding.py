@@ -52,8 +52,11 @@ def mention_value(value: str | None, context: str, matched: str, correcting: boo
             return None
         return "no"
     if context == "negated":
-        # "it doesn't stay in my back" denies the absence: not a clear no (rule 10)
-        return None if value == "no" else "no"
+        if value == "no":
+            return None  # "it doesn't stay in my back" denies the absence: not a clear no (rule 10)
+        # a sign said with its own "not" keeps it: "I can't breathe well", "can't feel my legs,
+        # not at all" say how bad it is, not that it is absent
+        return "yes" if NEGATION_WORD.search(matched) else "no"
     if context == "uncertain":
         return "unsure" if value == "yes" else "no"
     return value

@@ -135,6 +135,8 @@ class Vocabulary(Strict):
     answering: Answering
     after_advice: AfterAdvice
     feelings: dict[str, list[str]]  # feeling -> patterns; the kind words are in questions.yaml
+    # dialect and typed spellings of a word the skill listens for ("nae" -> "no"): whole words
+    respellings: dict[str, str] = Field(default_factory=dict)
 
 
 # --- grammar.yaml: what a grammar recogniser may hear -----------------------------------

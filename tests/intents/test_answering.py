@@ -339,3 +339,24 @@ def test_weeks_said_in_an_answer_about_how_long_it_has_hurt(dialogue):
 def test_answers_in_own_words_signs_not_said(dialogue, question, text, expected):
     slots = answer(dialogue, question, text).slots
     assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # what she read or heard, taken back at the end of its part ("..., I don't have that, no")
+    ("nerves", "I've seen on tiktok a numb bum is a bad sign but I haven't got it, no, and I pee fine",
+     {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    # dialect and chat spellings of no, not and nothing
+    ("breathing_fainting", "naw, a cannae say a have, nuh dizzy neither", {"fainting": "no"}),
+    ("bleeding_or_fluid", "nuttin like dat", {"vaginal_bleeding": "no", "fluid_leak": "no"}),
+    ("onset_trauma", "it crept up slowly and I didnae trip or anything", {"trauma": "no"}),
+])
+def test_other_spellings_and_taken_back_reading(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+def test_a_sign_said_with_its_own_not_is_never_ruled_out(dialogue):
+    """ "I can't breathe well", "can't feel my legs, not at all": the outer word says how bad
+    it is; reading it as a double negative would rule out an emergency sign."""
+    state = dialogue.turn(dialogue.start("t"), "my back is killing me and I can't breathe properly, not at all")
+    assert state.slots["breathing"] == "yes" and state.done
