@@ -138,6 +138,8 @@ class Understander:
         self._back_words = re.compile(rf"(?<![a-z]){scope.back_words}(?![a-z])")
         self._question = re.compile(scope.question)
         self._spelling = SpellingCorrector.from_vocabulary(vocab)
+        mild = vocab.answering.severity_denials  # "a normal headache, nothing severe"
+        self._mild = (compile_phrases(mild.phrases, macros), set(mild.applies_to)) if mild else (None, set())
         self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value,
                                     {slot: p.exclude for slot, p in self._signs.items()})
 
@@ -276,6 +278,10 @@ class Understander:
                                 and not reading.hedged)
             if reading.corrected:
                 corrected |= set(reading.slots)
+            for slot in self._mild[1] & set(asking) if self._mild[0] and self._mild[0].search(text) else ():
+                if result.signs.get(slot) == "yes":  # the thing without its severity: not the sign
+                    del result.signs[slot], result.slot_answers[slot]
+                    result.answer = None if result.answer == "yes" and len(asking) == 1 else result.answer
             if not reading.slots and reading.hedged and set(asking) <= self._reader.hedge_sensitive:
                 result.answer = None  # "sometimes" is not an answer to how bad or how sudden
         result.corrected = sorted(corrected)

@@ -71,6 +71,11 @@ class Hedges(Strict):
     not_an_answer_for: list[str]
 
 
+class SeverityDenials(Strict):
+    phrases: list[str]
+    applies_to: list[str]
+
+
 class References(Strict):
     first: list[str] = Field(default_factory=list)
     second: list[str] = Field(default_factory=list)
@@ -102,6 +107,7 @@ class Answering(Strict):
     exclusions: list[str]
     minimizers: Minimizers
     hedges: Hedges
+    severity_denials: SeverityDenials | None = None
     corrections: list[str]
     descriptions: list[str]
     # slots whose answers tell how long it has hurt: "three weeks now" is not weeks of pregnancy

@@ -360,3 +360,19 @@ def test_a_sign_said_with_its_own_not_is_never_ruled_out(dialogue):
     it is; reading it as a double negative would rule out an emergency sign."""
     state = dialogue.turn(dialogue.start("t"), "my back is killing me and I can't breathe properly, not at all")
     assert state.slots["breathing"] == "yes" and state.done
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # the thing without its severity is not the sign; asked on its own, not taken as yes
+    ("onset_trauma", "pretty sudden, but honestly it's mild, and I didn't fall", {"sudden_severe": None, "trauma": "no"}),
+    ("belly_pain", "my belly aches all the time but it's not too bad, no tightening",
+     {"constant_abdominal": None, "contractions": "no"}),
+    ("onset_trauma", "all of a sudden and it's unbearable", {"sudden_severe": "yes"}),
+    # the bare denial of what she asked about, or of "one"
+    ("breathing_fainting", "is it bad if you faint when pregnant? I haven't", {"fainting": "no", "breathing": None}),
+    ("fever_urine", "would a temperature hurt the baby? I haven't got one, and peeing is fine",
+     {"fever": "no", "urinary_pain": "no"}),
+])
+def test_severity_and_bare_denials(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected

@@ -48,8 +48,8 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 370
-    assert t["exact"] >= 688, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 371
+    assert t["exact"] >= 689, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -72,12 +72,12 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           failures in the round after (so it is training material now)
 # All but blind5 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 270, 180, 139),
+    "blind2": (1, 272, 182, 139),
     "blind3": (0, 78, 0, 34),
-    "blind4": (0, 208, 147, 80),
-    "blind5": (0, 150, 115, 57),
+    "blind4": (0, 209, 148, 80),
+    "blind5": (0, 153, 118, 57),
     "blind6": (1, 363, 207, 146),
-    "blind7": (0, 143, 102, 86),
+    "blind7": (0, 144, 103, 86),
 }
 
 
