@@ -21,8 +21,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind2: written after the rules of issue 11      blind3: written for ectopic_signs
 #   blind4: composite answers, after more rules      blind5: written last, to measure them held out
 #   blind6: answers and patients written blind at the start of the round after blind5
-#   blind7: written in that round after its rules, to measure them held out
-SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7")
+#   blind7: written in that round after its rules, to measure them held out (tuned on in the next)
+#   blind8: written at the start of the round after, kept held out
+SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

@@ -134,6 +134,17 @@ LATER_SETS = {
                 ("a sign said or uncertain read as \"no\"", "false_no", "2"),
                 ("a denied sign read as \"yes\"", "false_yes", "8"),
                 ("patients (94): exact / under-triaged", "patients", "80 / 3")]),
+    "blind8": ("An eighth blind set (tests/data/blind8/), written at the start of the next round by four helper "
+               "sessions from the contract, the questions and the guides only (392 answers by two, 120 patients by two "
+               "more), and kept held out: the round's rules were found on blind7, "
+               "and of blind8 only its answers that read a sign as \"no\" were looked at. First sight is the code as "
+               "the round began (e284c8a).",
+               "first sight",
+               [("answers, all (392)", "exact", "308"), ("answers to grouped questions (264)", "grouped_exact", "197"),
+                ("answers to single questions (52)", "single_exact", "43"), ("opening sentences (44)", "open_exact", "40"),
+                ("weeks answers (32)", "weeks_exact", "28"), ("a sign said or uncertain read as \"no\"", "false_no", "3"),
+                ("a denied sign read as \"yes\"", "false_yes", "20"),
+                ("patients (120): exact / under-triaged", "patients", "101 / 0")]),
 }
 
 
