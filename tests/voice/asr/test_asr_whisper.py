@@ -130,13 +130,18 @@ def _both(whisper_alone, ps, name: str):
 
 
 def test_an_undecided_reading_falls_back_to_the_grammar_answer(whisper, whisper_alone, ps):
-    # "not really", heard by Whisper as "that's really" (unsure), by PocketSphinx as said
+    # "not really", heard by Whisper as "that's really" (unsure) on most machines, by PocketSphinx
+    # as said. Whisper's int8 decoding differs a little between CPUs: where it hears the clip
+    # right, its own reading must stand; where it decides nothing, the grammar answer is taken
     pcm, alone, grammar = _both(whisper_alone, ps, "yesno/not-really__espeak-en-us.wav")
-    assert not understand(alone.text, "yes_no", ASKING).understood and not alone.confident
     assert answer(grammar.text) == "no"
     rec = hear(whisper, pcm, "yes_no", ASKING)
-    assert answer(rec.text) == "no" and rec.text == grammar.text
-    assert rec.details["source"] == "grammar" and not rec.confident  # read back if it lowers the urgency
+    assert answer(rec.text) == "no"
+    if understand(alone.text, "yes_no", ASKING).understood:
+        assert rec.details.get("source") != "grammar" and rec.text == alone.text
+    else:
+        assert not alone.confident and rec.text == grammar.text
+        assert rec.details["source"] == "grammar" and not rec.confident  # read back if it lowers the urgency
 
 
 def _spoken(text: str, voice: str) -> bytes:
