@@ -22,11 +22,18 @@ FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|
                      r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
                      r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this|"
                      # the question said back: "anything funny with my legs? no", "longer than two weeks? no"
-                     r"anything|something|funny|wrong|weird|strange|odd|different|unusual|with|in|at all|"
+                     r"anything|something|funny|wrong|weird|strange|odd|different|unusual|with|in|at all|stuff|things?|business|"
                      r"longer|than|more|over)(?![a-z])")
 # a sign phrase that says something happened or is so, not only its name
 STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
-                        r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were)(?![a-z])")
+                        r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were|"
+                        r"keep|keeps|kept|went|feels|felt|seems|seemed|started|starts|came)(?![a-z])")
+
+
+def bare_name(words: str) -> bool:
+    """A sign phrase that is only its name ("bleeding", "numbness down there",
+    "spreading into my legs"), not a statement of it ("I couldn't wee", "I fainted")."""
+    return not STATEMENT.search(words)
 
 
 def _overlaps(a: Span, b: Span) -> bool:
@@ -65,6 +72,22 @@ class AnswerParts:
         self._partial = {slot: compile_phrases(p, macros) for slot, p in data.partial_names.items()}
         self._refs = {kind: compile_phrases(p, macros) for kind, p in data.references.items() if p}
         self._correction = compile_phrases(data.corrections, macros)
+        exceptions = data.exceptions
+        self._exception = compile_phrases(exceptions.markers, macros) if exceptions else None
+        self._not_signs = compile_phrases(exceptions.not_signs, macros) if exceptions else None
+
+    def after_exception(self, text: str, start: int) -> bool:
+        """The part starting at `start` follows "apart from", "except": it names the exception."""
+        before = text[:start].rstrip()
+        if self._exception is None or not before:
+            return False
+        return any(m.end() == len(before) for m in self._exception.finditer(before, max(0, len(before) - 20)))
+
+    def placed(self, chunk: str, answer_words: re.Pattern) -> bool:
+        """An exception that names nothing the question asked about: "the back pain", or
+        only answer words ("apart from that, no")."""
+        rest = self._not_signs.sub(" ", chunk) if self._not_signs is not None else chunk
+        return not FILLER.sub(" ", answer_words.sub(" ", rest)).strip(" .,")
 
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
@@ -74,13 +97,19 @@ class AnswerParts:
                 last = m.end()
         return last
 
-    def references(self, text: str, order: list[str]) -> list[Target]:
+    def references(self, text: str, order: list[str], positions: dict[str, list[str]]) -> list[Target]:
+        """positions: what a position means where the wording names more things than signs
+        ("the middle one" of "bleeding, spotting, or fluid" is the spotting); a position
+        that may mean two signs leaves both unsure: asked again in plainer words."""
         found = []
-        index = {"first": 0, "second": 1, "third": 2, "last": -1}
+        index = {"first": 0, "second": 1, "third": 2, "last": -1, "middle": 1 if len(order) == 3 else 9}
         pairs = {"first_two": slice(0, 2), "last_two": slice(-2, None)}
         for kind, pattern in self._refs.items():
             for m in pattern.finditer(text):
-                if kind in index:
+                if kind in positions:
+                    slots = [s for s in positions[kind] if s in order]
+                    found.append(Target(slots, "unsure" if len(slots) > 1 else None, m.span(), position=True))
+                elif kind in index:
                     i = index[kind]
                     if i >= len(order):
                         continue
@@ -113,7 +142,7 @@ class AnswerParts:
         return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if text[cuts[i]:cuts[i + 1]].strip()]
 
     def targets(self, text: str, begin: int, asking: list[str], order: list[str],
-                 mentions: list[Mention]) -> list[Target]:
+                 mentions: list[Mention], positions: dict[str, list[str]]) -> list[Target]:
         """Everything in text[begin:] that names one of the asked signs."""
         asked = set(asking)
         targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part") for m in mentions if m.slot in asked]
@@ -130,23 +159,9 @@ class AnswerParts:
                     if not any(_overlaps(n.span(), t) for t in taken + excluded + named):
                         targets.append(Target([slot], None, n.span(), partial=partial))
                         named.append(n.span())
-        for r in self.references(text[begin:], order):
+        for r in self.references(text[begin:], order, positions):
             r.span = (r.span[0] + begin, r.span[1] + begin)
             if not any(_overlaps(r.span, t.span) for t in targets):
                 targets.append(r)
         return sorted(targets, key=lambda t: t.span)
 
-
-def file_value(t: Target, value: str, specific: dict, broad: dict, others: list, partly: dict) -> None:
-    """Files what an answer says of a target: under its signs (`specific` for a sign named,
-    `broad` for "both", "all of them"), under `others` for "the rest", or, for half of a
-    sign denied, under `partly` until the other half is."""
-    if t.partial and value == "no":
-        partly.setdefault(t.slots[0], set()).add(t.span)
-        return
-    if not t.slots:
-        others.append(value)
-        return
-    into = broad if t.mention is None and len(t.slots) > 1 else specific
-    for slot in t.slots:
-        into.setdefault(slot, []).append(value)

@@ -138,10 +138,10 @@ class Understander:
         self._back_words = re.compile(rf"(?<![a-z]){scope.back_words}(?![a-z])")
         self._question = re.compile(scope.question)
         self._spelling = SpellingCorrector.from_vocabulary(vocab)
-        mild = vocab.answering.severity_denials  # "a normal headache, nothing severe"
-        self._mild = (compile_phrases(mild.phrases, macros), set(mild.applies_to)) if mild else (None, set())
-        self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value,
-                                    {slot: p.exclude for slot, p in self._signs.items()})
+        # "the second one" of "bleeding, spotting, or fluid" (questions.yaml, positions)
+        self._positions = {tuple(q.named_order): q.positions for q in model.questions.questions if q.positions}
+        self._reader = AnswerReader(vocab.answering, macros, self._context, self.answer, mention_value, {
+            slot: p.exclude for slot, p in self._signs.items()}, compile_phrases(sum(vocab.answers.values(), []), macros))
 
     # --- parts ---------------------------------------------------------------------
 
@@ -255,7 +255,7 @@ class Understander:
         reading = None
         if expecting == "yes_no" and asking:
             mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in matches]
-            reading = self._reader.read(text, asking, asking, mentions)
+            reading = self._reader.read(text, asking, asking, mentions, self._positions.get(tuple(asking), {}))
         if expecting == "yes_no" and set(self._durations) & set(asking):
             # "three weeks" is how long it has hurt; "and I'm 23 now" is how far along she is
             weeks, out_of_range = self.weeks(text, False, only_now=True)
@@ -278,10 +278,8 @@ class Understander:
                                 and not reading.hedged)
             if reading.corrected:
                 corrected |= set(reading.slots)
-            for slot in self._mild[1] & set(asking) if self._mild[0] and self._mild[0].search(text) else ():
-                if result.signs.get(slot) == "yes":  # the thing without its severity: not the sign
-                    del result.signs[slot], result.slot_answers[slot]
-                    result.answer = None if result.answer == "yes" and len(asking) == 1 else result.answer
+            if reading.softened and result.answer == "yes" and len(asking) == 1:
+                result.answer = None  # "a normal headache, nothing severe": not the sign, asked again
             if not reading.slots and reading.hedged and set(asking) <= self._reader.hedge_sensitive:
                 result.answer = None  # "sometimes" is not an answer to how bad or how sudden
         result.corrected = sorted(corrected)

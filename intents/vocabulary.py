@@ -76,9 +76,18 @@ class SeverityDenials(Strict):
     applies_to: list[str]
 
 
+class Exceptions(Strict):
+    """"apart from the numbness, no": the part after a marker names what is said."""
+
+    markers: list[str]
+    # what people except that is not a sign asked about ("apart from the back pain, no")
+    not_signs: list[str] = Field(default_factory=list)
+
+
 class References(Strict):
     first: list[str] = Field(default_factory=list)
     second: list[str] = Field(default_factory=list)
+    middle: list[str] = Field(default_factory=list)  # of three things; elsewhere see questions.yaml
     third: list[str] = Field(default_factory=list)
     last: list[str] = Field(default_factory=list)
     first_two: list[str] = Field(default_factory=list)
@@ -105,6 +114,9 @@ class Answering(Strict):
     partial_names: dict[str, list[str]] = Field(default_factory=dict)
     references: References
     exclusions: list[str]
+    exceptions: Exceptions | None = None
+    # a part whose subject is the sign named just before: its answer words are that sign's
+    about_the_sign_before: list[str] = Field(default_factory=list)
     minimizers: Minimizers
     hedges: Hedges
     severity_denials: SeverityDenials | None = None

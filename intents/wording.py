@@ -73,6 +73,9 @@ class Question(Strict):
     # the slots in the order the wording names them, when it differs from `slots`
     # (`slots` is the order of the follow-ups): "the first one" is the first named
     order: list[str] = Field(default_factory=list)
+    # where the wording names more things than slots: what a position may mean ("the middle
+    # one" of "bleeding, spotting, or fluid"); a position meaning two signs leaves both unsure
+    positions: dict[Literal["middle", "second", "third", "last"], list[str]] = Field(default_factory=dict)
     stages: dict[str, StageWording] = Field(default_factory=dict)  # as Wording.stages
 
     @property
@@ -87,6 +90,8 @@ class Question(Strict):
             raise ValueError(f"grouped question {self.id!r} needs both 'say' and 'plain'")
         if self.order and sorted(self.order) != sorted(self.slots):
             raise ValueError(f"question {self.id!r}: 'order' must list exactly its slots")
+        if any(set(slots) - set(self.slots) or not slots for slots in self.positions.values()):
+            raise ValueError(f"question {self.id!r}: 'positions' must name its own slots")
         _check_stages(f"question {self.id!r}", self.stages)
         return self
 

@@ -376,3 +376,55 @@ def test_a_sign_said_with_its_own_not_is_never_ruled_out(dialogue):
 def test_severity_and_bare_denials(dialogue, question, text, expected):
     slots = answer(dialogue, question, text).slots
     assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # the exception is the sign said; the answer words are the others'
+    ("nerves", "apart from the numb bum, no", {"saddle_numbness": "yes", "bladder_bowel": "no"}),
+    ("legs", "except for the weakness in my right leg, nothing",
+     {"leg_weakness": "yes", "radiating": "no", "walking_difficulty": "no"}),
+    ("bleeding_or_fluid", "nothing aside from a bit of spotting", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),
+    ("nerves", "besides not being able to feel the loo roll when I wipe, no",
+     {"saddle_numbness": "yes", "bladder_bowel": "no"}),
+    # an exception the skill cannot place makes its "no" unclear: nothing is ruled out
+    ("nerves", "apart from feeling a bit peculiar, no", {"saddle_numbness": None, "bladder_bowel": None}),
+    # ... but the back pain itself is no sign asked about
+    ("bleeding_or_fluid", "other than the backache, nothing", {"vaginal_bleeding": "no", "fluid_leak": "no"}),
+])
+def test_an_exception_is_said_and_the_answer_is_for_the_others(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # "bleeding, spotting, or fluid": the middle one is the spotting, never the fluid
+    ("bleeding_or_fluid", "only the middle one", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),
+    # of four things named for two signs, the middle one could be either: not ruled out
+    ("breathing_fainting", "just the one in the middle", {"breathing": None, "fainting": None}),
+    ("onset_trauma", "the third one, I slipped on the ice", {"trauma": "yes"}),
+    # "for a second" is a moment, not the second sign
+    ("belly_pain", "it hurts all the time and doesn't ease off for a second", {"contractions": None}),
+])
+def test_positions_follow_the_things_the_question_named(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # how it was before is no answer: "I'd been fine until I lifted the box"
+    ("onset_trauma", "I'd been perfectly fine until I lifted the shopping, then it just went, no falls",
+     {"sudden_severe": None, "trauma": "no"}),
+    # "can't ... without": whenever she does one, the other happens
+    ("breathing_fainting", "I can't get up the stairs without wheezing", {"breathing": "yes"}),
+    # a new statement without a comma ends the denial before it
+    ("bleeding_or_fluid", "there's no blood it's just like water coming out", {"vaginal_bleeding": "no", "fluid_leak": "yes"}),
+    # "but it doesn't hurt" is about the sign just said, not a no to the others
+    ("fever_urine", "I'm weeing constantly but it doesn't sting", {"fever": None, "flank_pain": None}),
+    # a child at home, and "the bump" as the belly
+    ("fever_urine", "no, my eldest one at home has a fever though", {"fever": "no"}),
+    ("onset_trauma", "nothing like that, I think it's the bump pulling on my back", {"trauma": "no"}),
+    ("onset_trauma", "not sudden, but I did whack my bump on the car door", {"trauma": "yes"}),
+])
+def test_words_around_a_sign_that_are_no_answer(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected

@@ -74,13 +74,15 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no), 101/120 (0 under); kept held out: its floors are near held-out scores
 # All but blind5 and blind8 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 272, 182, 139),
+    "blind2": (1, 274, 183, 139),
     "blind3": (0, 78, 0, 34),
-    "blind4": (0, 209, 148, 80),
-    "blind5": (0, 153, 118, 57),
+    # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
+    # (its label left it to ask); the severity is denied, so that is what a clinician writes
+    "blind4": (0, 208, 147, 80),
+    "blind5": (0, 155, 119, 57),
     "blind6": (1, 363, 207, 146),
-    "blind7": (0, 144, 103, 86),
-    "blind8": (3, 310, 199, 105),
+    "blind7": (0, 148, 107, 87),
+    "blind8": (0, 319, 207, 105),
 }
 
 

@@ -102,3 +102,11 @@ def test_the_recognisers_phrases_are_checked_with_the_rest(tmp_path):
     (folder / "grammar.yaml").write_text(yaml.safe_dump(data))
     with pytest.raises(im.InteractionModelError, match=r"grammar.yaml: tails.maybe"):
         im.load(data=folder)
+
+
+def test_a_position_naming_a_slot_the_question_does_not_ask_fails_start_up():
+    data = _data("questions.yaml")
+    question = next(q for q in data["questions"] if q["id"] == "bleeding_or_fluid")
+    question["positions"] = {"middle": ["fever"]}
+    with pytest.raises(Exception, match=r"bleeding_or_fluid.*'positions' must name its own slots"):
+        im.Questions.model_validate(data)
