@@ -145,6 +145,17 @@ LATER_SETS = {
                 ("weeks answers (32)", "weeks_exact", "28"), ("a sign said or uncertain read as \"no\"", "false_no", "3"),
                 ("a denied sign read as \"yes\"", "false_yes", "20"),
                 ("patients (120): exact / under-triaged", "patients", "101 / 0")]),
+    "blind9": ("A ninth blind set (tests/data/blind9/), written in the round after by four helper sessions from the "
+               "contract, the questions and the guides only, asked for speakers under-represented before (second-"
+               "language English, older and very young mothers, other regions). First sight is the code when it was "
+               "asked for (57222fd). Then its answers and patients p10_001-060 were tuned on (so \"now\" is a "
+               "training score); of p10_061-120 (first sight 55/60, 0 under) two failures were looked at.",
+               "first sight",
+               [("answers, all (396)", "exact", "277"), ("answers to grouped questions (268)", "grouped_exact", "175"),
+                ("answers to single questions (64)", "single_exact", "49"), ("opening sentences (40)", "open_exact", "32"),
+                ("weeks answers (24)", "weeks_exact", "21"), ("a sign said or uncertain read as \"no\"", "false_no", "4"),
+                ("a denied sign read as \"yes\"", "false_yes", "28"),
+                ("patients (120): exact / under-triaged", "patients", "112 / 1")]),
 }
 
 

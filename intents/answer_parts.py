@@ -16,7 +16,9 @@ from intents.vocabulary import Answering
 Span = tuple[int, int]
 
 # a determiner between "only" and the sign it singles out: "only the numbness"
-DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little) )*$")
+# or a naming of the question's part: "just the one about peeing"
+DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little|one about|ones about|bit about|"
+                        r"part about|thing about|question about|one with|about) )*$")
 # words that leave a part a bare naming of signs: "any bleeding or fluid?"
 FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
                      r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
@@ -27,7 +29,7 @@ FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|
 # a sign phrase that says something happened or is so, not only its name
 STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
                         r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were|"
-                        r"keep|keeps|kept|went|feels|felt|seems|seemed|started|starts|came)(?![a-z])")
+                        r"keep|keeps|kept|went|feels|felt|seems|seemed|started|starts|came|are|is|am|been|gone|going)(?![a-z])")
 
 
 def bare_name(words: str) -> bool:
@@ -163,5 +165,6 @@ class AnswerParts:
             r.span = (r.span[0] + begin, r.span[1] + begin)
             if not any(_overlaps(r.span, t.span) for t in targets):
                 targets.append(r)
-        return sorted(targets, key=lambda t: t.span)
+        once = {(tuple(t.slots), t.span): t for t in reversed(targets)}  # "blood" found as two phrases: one target
+        return sorted(once.values(), key=lambda t: t.span)
 

@@ -39,6 +39,8 @@ class AnswerReader:
         self._parts = AnswerParts(data, macros, exclude)
         self._scoped = compile_phrases(data.scoped_answers, macros)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
+        after = compile_phrases(data.exclusions_after, macros)  # "the last one only"
+        self._exclusion_after = re.compile(r" ?(?:" + after.pattern + r")") if after else re.compile(r"(?!)")
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
         self._hedge = compile_phrases(data.hedges.phrases, macros)
@@ -64,12 +66,13 @@ class AnswerReader:
         to it decide: "the fluid", "bleeding? no")."""
         if t.value is not None:
             return t.value
+        # past, family and what-if reach across the parts of an answer ("my friend said hers
+        # got worse and worse", "my mum had it and lost control of her bladder"); negation
+        # and doubt stay inside the part
+        if not t.position and self._context.of_mention(text, t.span[0], t.span[1])[0] in (
+                "hypothetical", "historical", "family"):
+            return "skip"
         if t.mention is not None:
-            # past, family and what-if reach across the parts of an answer ("my friend said
-            # hers got worse and worse"); negation and doubt stay inside the part
-            wide, _ = self._context.of_mention(text, t.span[0], t.span[1])
-            if wide in ("hypothetical", "historical", "family"):
-                return "skip"
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
             value = self._value_of(t.mention.kind, context, t.mention.words)
             if value is None and t.partial and (context == "negated" or NEGATION_WORD.search(t.mention.words)):
@@ -92,17 +95,28 @@ class AnswerReader:
             value = words if words in ("yes", "no", "unsure") else "yes"
         return value
 
-    def _is_topic(self, text: str, part: Span, inside: list[Target]) -> bool:
+    def _is_topic(self, text: str, part: Span, inside: list[Target], following: str) -> bool:
         """A part that only names signs ("bleeding?", "leaking fluid,"): the answer comes
-        in the part after it ("bleeding? no I haven't")."""
+        in the part after it ("bleeding? no I haven't"); `following`: that part's words."""
         rest = list(text[part[0]:part[1]])
         if any(t.position for t in inside):
-            return False  # "the second one, I'm OK now": the choice is the answer
+            # "the second one, I'm OK now": the choice is the answer; "the last one, no" is not
+            return 0 < len(following.split()) <= 3 and bool(self._answer_words.fullmatch(following.strip(" ,.")))
         if all(self._own(text, t, part) is not None for t in inside):
             return False  # "I fainted this morning", "only a week": they say it themselves
         for t in inside:
             rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
         return not FILLER.sub(" ", "".join(rest)).strip(" .,")
+
+    def _listed_name(self, text: str, part: Span, inside: list[Target]) -> bool:
+        """One more sign named in a list waiting for its answer ("numb round my bum,
+        accidents on the loo, no"): a few words around it, no statement of its own."""
+        rest = list(text[part[0]:part[1]])
+        for t in inside:
+            rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
+        words = FILLER.sub(" ", "".join(rest))
+        return all(not t.position and self._own(text, t, part) is None for t in inside) and \
+            len(words.split()) <= 3 and bare_name(words)
 
     def read(self, text: str, asking: list[str], order: list[str], mentions: list[Mention],
              positions: dict[str, list[str]] | None = None) -> Reading:
@@ -119,8 +133,11 @@ class AnswerReader:
         topic: list[Target] = []  # named signs waiting for the answer in the next part
         previous: set[str] = set()  # the values the part before gave to the signs it named
         said_before: list[Target] = []  # the signs the part before named
-        for part in self._parts.parts(text, begin, [t.span for t in targets]):
+        parts = self._parts.parts(text, begin, [t.span for t in targets])
+        for n, part in enumerate(parts):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
+            following = text[parts[n + 1][0]:parts[n + 1][1]] if n + 1 < len(parts) and not any(
+                parts[n + 1][0] <= t.span[0] < parts[n + 1][1] for t in targets) else ""
             chunk = text[part[0]:part[1]].rstrip()  # "nothing " before "apart from" is "nothing"
             if self._parts.after_exception(text, part[0]):
                 # "apart from the numbness, no": what it names is said, its answer words are the others'
@@ -146,13 +163,15 @@ class AnswerReader:
                 if said_before and self._about_before is not None and self._about_before.match(chunk):
                     continue  # "I'm peeing a lot, but it doesn't hurt": about that, not the others
                 words = self._answer_in(chunk, [], asking)
+                if words is None and topic and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):
+                    words = "no"  # "blood, water, anything like that, I haven't had any of it"
                 if words == "no" and not topic and self._scoped is not None and self._scoped.match(chunk):
                     continue  # "the toilet side of things is fine": not about the signs asked
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
                         filed.put(t, words)
-                    topic = []
-                    previous = {words}  # "leaking fluid, no, I haven't had that"
+                    # "leaking fluid, no, I haven't had that"; "breathing, no, that's all fine"
+                    said_before, topic, previous = topic, [], {words}
                     continue
                 if words and previous == {words}:
                     previous = set()
@@ -169,6 +188,11 @@ class AnswerReader:
                     filed.put(t, answers_back[0])
                 topic = []
                 continue
+            spans = [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside]
+            listed = topic and "." not in text[topic[-1].span[1]:part[0]]  # "numb down there, the toilet, nope"
+            if listed and self._listed_name(text, part, inside) and not self._answer_in(chunk, spans, asking):
+                topic += [t for t in inside if self._own(text, t, part) is None]
+                continue
             # "breathing and chest are fine": what the part after says of its signs is the
             # topic's too (settled below); a topic with no answer after it is named, so yes
             short = all(t.mention is None or len(t.mention.words.split()) <= 2 for t in topic + inside)
@@ -178,8 +202,7 @@ class AnswerReader:
             for t in (t for t in topic if t not in joined):
                 filed.put(t, shared or "yes")
             topic = []
-            if self._is_topic(text, part, inside) and not self._answer_in(
-                    chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking):
+            if self._is_topic(text, part, inside, following) and not self._answer_in(chunk, spans, asking):
                 for t in inside:
                     own = self._own(text, t, part)
                     if own is None:
@@ -194,7 +217,13 @@ class AnswerReader:
                 # the answer words next to a sign are its own: "bleeding yes the rest no"
                 after_end = inside[i + 1].span[0] if i + 1 < len(inside) else part[1]
                 before_start = inside[i - 1].span[1] if i > 0 else part[0]
-                words = (self._answer_in(text[t.span[1]:after_end], [], asking)
+                after = text[t.span[1]:after_end]
+                if i + 1 < len(inside):  # "blood no water": that "no" is the water's if it negates it
+                    nxt, end2 = inside[i + 1], inside[i + 2].span[0] if i + 2 < len(inside) else part[1]
+                    context, cue = self._context.of_mention(text, nxt.span[0], nxt.span[1], within=part)
+                    if context == "negated" and cue and cue[0] >= t.span[1] and not self._answer_in(text[nxt.span[1]:end2], [], asking):
+                        after = ""  # ("bleeding no leaking yes": each has its own)
+                words = (self._answer_in(after, [], asking)
                          or self._answer_in(text[before_start:t.span[0]], [], asking)) if len(inside) > 1 else \
                     self._answer_in(chunk, [(x.span[0] - part[0], x.span[1] - part[0]) for x in inside], asking)
                 scope = part
@@ -202,12 +231,13 @@ class AnswerReader:
                 if i > 0 and len(between.split()) <= 2 and self._answer_in(between, [], asking):
                     scope = (t.span[0], part[1])  # "bleeding no leaking yes": that "no" was the bleeding's
                 value = self._value(text, t, scope, words)
-                lead = text[part[0]:t.span[0]]
-                if value is None and t.mention is not None and self._exclusion.search(DETERMINER.sub("", lead)):
+                picked = self._exclusion.search(DETERMINER.sub("", text[part[0]:t.span[0]])) or \
+                    self._exclusion_after.match(text, t.span[1])  # "only (the) X", "X only"
+                if value is None and t.mention is not None and picked:
                     value = "yes"  # "only the fluid": named to be picked out
                 if value is None:
                     continue
-                if self._exclusion.search(DETERMINER.sub("", lead)):  # "only (the) X"
+                if picked:
                     filed.exclusive = filed.exclusive or value in ("yes", "unsure")
                 filed.put(t, value)
                 previous.add(value)

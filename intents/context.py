@@ -25,6 +25,10 @@ _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
 _ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
 
 
+# the contexts that reach across an explanation ("..., because ...")
+_REACHING = ("hypothetical", "historical", "family")
+
+
 @dataclass(frozen=True)
 class _Cues:
     forward: re.Pattern | None
@@ -47,6 +51,7 @@ class ContextRules:
         """descriptions: words that look negated but describe a sign ("it never stops"):
         never a negation cue."""
         self._termination = compile_phrases(cues.terminations + ["\\."])
+        self._explanation = compile_phrases(cues.explanations)
         # a clause that takes back the one before it (negated.anaphoric)
         self.retraction = (re.compile("|".join(f"(?:{p})" for p in cues.negated.anaphoric))
                            if cues.negated.anaphoric else None)
@@ -60,10 +65,13 @@ class ContextRules:
                 update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))),
         ]
 
-    def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Character bounds of the clause around text[start:end]."""
+    def clause(self, text: str, start: int, end: int, across_explanations: bool = False) -> tuple[int, int]:
+        """Character bounds of the clause around text[start:end]; across_explanations: a
+        "because" does not end it."""
         left, right = 0, len(text)
         for m in self._termination.finditer(text):
+            if across_explanations and self._explanation is not None and self._explanation.fullmatch(m.group()):
+                continue
             if m.end() <= start:
                 left = m.end()
             elif m.start() >= end:
@@ -76,10 +84,11 @@ class ContextRules:
         """The context of the mention at text[start:end], and the span of the cue that set it.
         within: bounds the clause may not reach past (one part of an answer)."""
         left, right = self.clause(text, start, end)
+        reach = self.clause(text, start, end, across_explanations=True)[0]  # past, family, what-if
         if within is not None:
-            left, right = max(left, within[0]), min(right, within[1])
+            left, right, reach = max(left, within[0]), min(right, within[1]), max(reach, within[0])
         for kind, cues in self._kinds:
-            before, after = text[left:start], text[end:right]
+            before, after = text[reach if kind in _REACHING else left:start], text[end:right]
             if cues.pseudo is not None:  # blanked for this kind of cue only
                 before = cues.pseudo.sub(lambda m: " " * len(m.group()), before)
                 after = cues.pseudo.sub(lambda m: " " * len(m.group()), after)
@@ -90,8 +99,8 @@ class ContextRules:
                         hits = []
                     hits = [h for h in hits if not _FIRST_PERSON.search(before[h.end():])]
                 if hits:
-                    h = hits[-1]
-                    return kind, (left + h.start(), left + h.end())
+                    h, at = hits[-1], reach if kind in _REACHING else left
+                    return kind, (at + h.start(), at + h.end())
             if cues.backward is not None:
                 h = cues.backward.search(after)
                 if h:

@@ -18,7 +18,7 @@ _CONTRACTIONS = [
     (r"\b(\w+)n't\b", r"\1 not"),  # don't, isn't, haven't, didn't, doesn't...
     (r"\bi'?m\b", "i am"),
     (r"\bim\b", "i am"),
-    (r"\bit'?s\b", "it is"),
+    (r"\bit'?s\b(?! own\b)", "it is"),  # not "on its own"
     (r"\bthat'?s\b", "that is"),
     (r"\bthere'?s\b", "there is"),
     (r"\bwhat'?s\b", "what is"),

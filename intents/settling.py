@@ -112,7 +112,7 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
         elif general_answer == "unsure":
             reading.slots[slot] = "unsure"  # "not really sure, a little maybe"
     for slot in asking:
-        if slot in values or (slot in halved and general_answer != "no"):
+        if slot in values or (slot in halved and general_answer != "no" and not filed.exclusive):
             continue  # half denied with a plain "no" around it ("no, not on one side") is a no
         if filed.exclusive and any(reading.slots.get(s) in ("yes", "unsure") for s in values):
             reading.slots[slot] = "no"  # "only the first one": the others are ruled out

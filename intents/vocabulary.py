@@ -23,6 +23,9 @@ class CueSet(Strict):
 
 class ContextCues(Strict):
     terminations: list[str]
+    # terminations that explain the clause before ("after my last baby, because I couldn't
+    # pee"): a past, another person's or a what-if context reaches across them
+    explanations: list[str] = Field(default_factory=list)
     negated: CueSet
     historical: CueSet
     family: CueSet
@@ -114,6 +117,7 @@ class Answering(Strict):
     partial_names: dict[str, list[str]] = Field(default_factory=dict)
     references: References
     exclusions: list[str]
+    exclusions_after: list[str] = Field(default_factory=list)  # "the last one only"
     exceptions: Exceptions | None = None
     # a part whose subject is the sign named just before: its answer words are that sign's
     about_the_sign_before: list[str] = Field(default_factory=list)

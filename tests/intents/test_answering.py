@@ -428,3 +428,48 @@ def test_positions_follow_the_things_the_question_named(dialogue, question, text
 def test_words_around_a_sign_that_are_no_answer(dialogue, question, text, expected):
     slots = answer(dialogue, question, text).slots
     assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # signs listed, then one answer for them all
+    ("nerves", "feeling numb round my bum, accidents on the loo, no, none of it",
+     {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    ("bleeding_or_fluid", "bleeding, leaking, stuff like that, I haven't had any of it",
+     {"vaginal_bleeding": "no", "fluid_leak": "no"}),
+    # ... but a sign stated, then another named, is no list waiting for a "no"
+    ("nerves", "my bottom is numb and tingly-ish, and no, the toilet's fine", {"saddle_numbness": "yes"}),
+    # a position then its answer in the next part; a position or "the one about" with only
+    ("legs", "the first one yes. the last one, no", {"radiating": "yes", "walking_difficulty": "no"}),
+    ("legs", "the middle one only", {"leg_weakness": "yes", "radiating": "no", "walking_difficulty": "no"}),
+    ("fever_urine", "only the one about the side", {"flank_pain": "yes", "fever": "no", "urinary_pain": "no"}),
+    # "that's the lot" closes the list, it is not "all of them"
+    ("breathing_fainting", "I passed out at work, that's the lot", {"fainting": "yes", "breathing": "no"}),
+    # the sign said just before is the subject of what follows: "breathing, no, that's all fine"
+    ("breathing_fainting", "I went all woozy and had to put my head between my knees. but breathing, no, that is all fine",
+     {"fainting": "yes", "breathing": "no"}),
+    # "blood no water": that no is the water's; "bleeding no leaking yes": each its own
+    ("bleeding_or_fluid", "yes there's blood no fluid though", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),
+    # someone else's bladder, and the toilet's accidents are not a fall
+    ("nerves", "my nan had that cauda equina and lost control of her bowels, I'm fine though",
+     {"bladder_bowel": "no"}),
+])
+def test_lists_positions_and_what_the_parts_refer_to(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, slot, value", [
+    # how people describe the signs in their own words
+    ("nerves", "this morning the wee just came out on its own in the bed", "bladder_bowel", "yes"),
+    ("nerves", "when I wipe with the tissue I can't feel it at all", "saddle_numbness", "yes"),
+    ("breathing_fainting", "I'm battling to catch my breath", "breathing", "yes"),
+    ("legs", "my legs, both of them, feel like jelly", "leg_weakness", "yes"),
+    ("breathing_fainting", "I came over all funny in the shop", "fainting", "yes"),
+    # an apology is not a correction: what came before it still counts
+    ("nerves", "I keep messing myself, I can't hold my poo in, sorry that's gross", "bladder_bowel", "yes"),
+    # a past pregnancy explained with "because" stays in the past
+    ("nerves", "they put a catheter in after my first because I couldn't wee, this time all normal",
+     "bladder_bowel", None),
+])
+def test_signs_described_in_own_words(dialogue, question, text, slot, value):
+    assert answer(dialogue, question, text).slots.get(slot) == value

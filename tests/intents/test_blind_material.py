@@ -49,7 +49,7 @@ def test_most_answers_are_read_exactly(answers):
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
     assert t["grouped_exact"] >= 371
-    assert t["exact"] >= 689, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["exact"] >= 690, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -71,18 +71,21 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no), 80/94 (3 under); only those five were looked at in its round, the rest of its
 #           failures in the round after (so it is training material now)
 #   blind8: written at the start of the round after; first seen 308/392 (197/264 grouped, 3 false
-#           no), 101/120 (0 under); kept held out: its floors are near held-out scores
-# All but blind5 and blind8 were tuned on since, so their floors are training scores.
+#           no), 101/120 (0 under); kept held out for a round, then a few lines seen in diffs
+#   blind9: written in the round after; first seen 277/396 (175/268 grouped, 4 false no), 112/120
+#           (1 under); its answers and p10_001-060 tuned on, of p10_061-120 two cases looked at
+# All but blind5 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 274, 183, 139),
+    "blind2": (1, 276, 184, 139),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
     "blind4": (0, 208, 147, 80),
-    "blind5": (0, 155, 119, 57),
-    "blind6": (1, 363, 207, 146),
-    "blind7": (0, 148, 107, 87),
-    "blind8": (0, 319, 207, 105),
+    "blind5": (0, 158, 121, 57),
+    "blind6": (1, 365, 209, 148),
+    "blind7": (0, 156, 111, 87),
+    "blind8": (0, 324, 212, 106),
+    "blind9": (0, 305, 201, 115),
 }
 
 
