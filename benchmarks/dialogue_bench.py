@@ -138,7 +138,8 @@ LATER_SETS = {
                "sessions from the contract, the questions and the guides only (392 answers by two, 120 patients by two "
                "more), and kept held out: the round's rules were found on blind7, "
                "and of blind8 only its answers that read a sign as \"no\" were looked at. First sight is the code as "
-               "the round began (e284c8a).",
+               "the round began (e284c8a). In the round after, its lines that changed were seen in diffs while rules "
+               "found on blind7 and blind9 were checked, so \"now\" is close to, but no longer, a held-out score.",
                "first sight",
                [("answers, all (392)", "exact", "308"), ("answers to grouped questions (264)", "grouped_exact", "197"),
                 ("answers to single questions (52)", "single_exact", "43"), ("opening sentences (44)", "open_exact", "40"),

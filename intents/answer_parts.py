@@ -91,6 +91,12 @@ class AnswerParts:
         rest = self._not_signs.sub(" ", chunk) if self._not_signs is not None else chunk
         return not FILLER.sub(" ", answer_words.sub(" ", rest)).strip(" .,")
 
+    def named(self, text: str, asking: list[str]) -> list[Span]:
+        """Where text names one of the asked signs by a `names` word ("accidents" to the
+        bladder question)."""
+        return [m.span() for slot in asking if self._names.get(slot) is not None
+                for m in self._names[slot].finditer(text)]
+
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
         last = None

@@ -54,6 +54,13 @@ class AnswerReader:
 
     # --- parts of an answer ------------------------------------------------------------
 
+    def ambiguous(self, text: str, asking: list[str], matches: list) -> list:
+        """matches without another sign's negatable word where it names an asked sign: "no
+        accidents" to the bladder question says nothing of a fall (rule 10)."""
+        named = self._parts.named(text, asking) if asking else []
+        return [x for x in matches if not (x[1] is None and x[0] not in asking and any(
+            a < x[2].end() and x[2].start() < b for a, b in named))]
+
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
         return self._parts.correction_start(text)

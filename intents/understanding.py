@@ -245,6 +245,7 @@ class Understander:
             return Understanding(command=command)
         asking = asking or []
         matches = list(self.sign_matches(text))  # once: the mentions and the answer reader share them
+        matches = self._reader.ambiguous(text, asking, matches) if expecting == "yes_no" else matches
         signs, taken = self.signs(text, matches=matches)
         corrected: set[str] = set()
         begin = self._reader.correction_start(text)

@@ -75,7 +75,7 @@ class Question(Strict):
     order: list[str] = Field(default_factory=list)
     # where the wording names more things than slots: what a position may mean ("the middle
     # one" of "bleeding, spotting, or fluid"); a position meaning two signs leaves both unsure
-    positions: dict[Literal["middle", "second", "third", "last"], list[str]] = Field(default_factory=dict)
+    positions: dict[Literal["middle", "second", "third", "last", "first_two", "last_two"], list[str]] = Field(default_factory=dict)
     stages: dict[str, StageWording] = Field(default_factory=dict)  # as Wording.stages
 
     @property

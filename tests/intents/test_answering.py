@@ -473,3 +473,9 @@ def test_lists_positions_and_what_the_parts_refer_to(dialogue, question, text, e
 ])
 def test_signs_described_in_own_words(dialogue, question, text, slot, value):
     assert answer(dialogue, question, text).slots.get(slot) == value
+
+
+def test_a_word_the_question_names_does_not_rule_out_another_sign(dialogue):
+    """ "no accidents" to the bladder question is about the toilet: a fall is still asked."""
+    slots = answer(dialogue, "nerves", "no numbness, no accidents").slots
+    assert slots["bladder_bowel"] == "no" and slots["trauma"] is None
