@@ -16,7 +16,7 @@ import re
 from typing import Callable
 
 from intents.answer_parts import DETERMINER, FILLER, AnswerParts, Mention, Span, Target, bare_name
-from intents.context import ContextRules
+from intents.context import ELSEWHERE, ContextRules
 from intents.patterns import NEGATION_WORD, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
@@ -76,8 +76,7 @@ class AnswerReader:
         # past, family and what-if reach across the parts of an answer ("my friend said hers
         # got worse and worse", "my mum had it and lost control of her bladder"); negation
         # and doubt stay inside the part
-        if not t.position and self._context.of_mention(text, t.span[0], t.span[1])[0] in (
-                "hypothetical", "historical", "family"):
+        if not t.position and self._context.of_mention(text, t.span[0], t.span[1])[0] in ELSEWHERE:
             return "skip"
         if t.mention is not None:
             context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
@@ -105,23 +104,25 @@ class AnswerReader:
     def _is_topic(self, text: str, part: Span, inside: list[Target], following: str) -> bool:
         """A part that only names signs ("bleeding?", "leaking fluid,"): the answer comes
         in the part after it ("bleeding? no I haven't"); `following`: that part's words."""
-        rest = list(text[part[0]:part[1]])
         if any(t.position for t in inside):
             # "the second one, I'm OK now": the choice is the answer; "the last one, no" is not
             return 0 < len(following.split()) <= 3 and bool(self._answer_words.fullmatch(following.strip(" ,.")))
         if all(self._own(text, t, part) is not None for t in inside):
             return False  # "I fainted this morning", "only a week": they say it themselves
+        return not self._around(text, part, inside).strip(" .,")
+
+    @staticmethod
+    def _around(text: str, part: Span, inside: list[Target]) -> str:
+        """The part's words other than its targets and filler."""
+        rest = list(text[part[0]:part[1]])
         for t in inside:
             rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
-        return not FILLER.sub(" ", "".join(rest)).strip(" .,")
+        return FILLER.sub(" ", "".join(rest))
 
     def _listed_name(self, text: str, part: Span, inside: list[Target]) -> bool:
         """One more sign named in a list waiting for its answer ("numb round my bum,
         accidents on the loo, no"): a few words around it, no statement of its own."""
-        rest = list(text[part[0]:part[1]])
-        for t in inside:
-            rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
-        words = FILLER.sub(" ", "".join(rest))
+        words = self._around(text, part, inside)
         return all(not t.position and self._own(text, t, part) is None for t in inside) and \
             len(words.split()) <= 3 and bare_name(words)
 

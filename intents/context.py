@@ -25,8 +25,9 @@ _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
 _ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
 
 
-# the contexts that reach across an explanation ("..., because ...")
-_REACHING = ("hypothetical", "historical", "family")
+# contexts that put a sign elsewhere (what-if, past, another person): never a "yes" or a
+# "no" for her now; they reach across an explanation ("..., because ...")
+ELSEWHERE = ("hypothetical", "historical", "family")
 
 
 @dataclass(frozen=True)
@@ -65,30 +66,29 @@ class ContextRules:
                 update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))),
         ]
 
-    def clause(self, text: str, start: int, end: int, across_explanations: bool = False) -> tuple[int, int]:
-        """Character bounds of the clause around text[start:end]; across_explanations: a
-        "because" does not end it."""
-        left, right = 0, len(text)
+    def clause(self, text: str, start: int, end: int) -> tuple[int, int, int]:
+        """Character bounds of the clause around text[start:end], and where it begins if a
+        "because" does not end it (for the contexts that reach across one), in one pass."""
+        left, right, reach = 0, len(text), 0
         for m in self._termination.finditer(text):
-            if across_explanations and self._explanation is not None and self._explanation.fullmatch(m.group()):
-                continue
             if m.end() <= start:
                 left = m.end()
+                if self._explanation is None or not self._explanation.fullmatch(m.group()):
+                    reach = m.end()
             elif m.start() >= end:
                 right = m.start()
                 break
-        return left, right
+        return left, right, reach
 
     def of_mention(self, text: str, start: int, end: int,
                    within: tuple[int, int] | None = None) -> tuple[Context, tuple[int, int] | None]:
         """The context of the mention at text[start:end], and the span of the cue that set it.
         within: bounds the clause may not reach past (one part of an answer)."""
-        left, right = self.clause(text, start, end)
-        reach = self.clause(text, start, end, across_explanations=True)[0]  # past, family, what-if
+        left, right, reach = self.clause(text, start, end)
         if within is not None:
             left, right, reach = max(left, within[0]), min(right, within[1]), max(reach, within[0])
         for kind, cues in self._kinds:
-            before, after = text[reach if kind in _REACHING else left:start], text[end:right]
+            before, after = text[reach if kind in ELSEWHERE else left:start], text[end:right]
             if cues.pseudo is not None:  # blanked for this kind of cue only
                 before = cues.pseudo.sub(lambda m: " " * len(m.group()), before)
                 after = cues.pseudo.sub(lambda m: " " * len(m.group()), after)
@@ -99,7 +99,7 @@ class ContextRules:
                         hits = []
                     hits = [h for h in hits if not _FIRST_PERSON.search(before[h.end():])]
                 if hits:
-                    h, at = hits[-1], reach if kind in _REACHING else left
+                    h, at = hits[-1], reach if kind in ELSEWHERE else left
                     return kind, (at + h.start(), at + h.end())
             if cues.backward is not None:
                 h = cues.backward.search(after)

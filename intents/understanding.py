@@ -12,7 +12,7 @@ from functools import lru_cache
 from models import Understanding
 from intents.answer_parts import Mention
 from intents.answering import AnswerReader
-from intents.context import ContextRules
+from intents.context import ELSEWHERE, ContextRules
 from intents.model import InteractionModel, load
 from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise
 from intents.spelling import SpellingCorrector
@@ -30,7 +30,6 @@ def _blank(text: str, pattern: re.Pattern | None) -> str:
     return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
-IGNORED_CONTEXTS = ("hypothetical", "historical", "family")
 PART = "part"  # the value of a `partial` sign phrase
 
 
@@ -41,7 +40,7 @@ def mention_value(value: str | None, context: str, matched: str, correcting: boo
     PART for half of a sign: present when said, nothing when denied (rule 10), except in a
     correction, which takes back the very half that was said ("sorry, my leg isn't weak").
     """
-    if context in IGNORED_CONTEXTS:
+    if context in ELSEWHERE:
         return None
     if value == PART:
         if context == "negated" or NEGATION_WORD.search(matched):

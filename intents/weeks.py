@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator
 
+from intents.context import ELSEWHERE
 from models import MAX_WEEKS, MIN_WEEKS
 
 WEEKS_PER_MONTH = 4.3
@@ -138,7 +139,7 @@ def weeks_said(text: str, of_mention: Callable, correction_start: Callable[[str]
     for weeks, out_of_range, span, bare in find_weeks(spelled, expecting_weeks or only_now):
         context, cue = of_mention(spelled, *span)
         told = context == "hypothetical" and cue is not None and _TOLD.search(spelled[cue[0]:cue[1]])
-        if (context in ("hypothetical", "historical", "family") and not told) or _TAKEN_BACK.search(spelled[:span[0]]):
+        if (context in ELSEWHERE and not told) or _TAKEN_BACK.search(spelled[:span[0]]):
             continue
         now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
         if only_now and not _I_AM.search(spelled[max(0, span[0] - 20):span[0]]):

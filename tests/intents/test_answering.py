@@ -16,6 +16,12 @@ def answer(dialogue, question, text, *, opening="my back hurts"):
     return dialogue.turn(dialogue.asking(state, question), text)
 
 
+def read_as(dialogue, question, text, expected):
+    """What the answer left in the slots `expected` names."""
+    slots = answer(dialogue, question, text).slots
+    return {s: slots.get(s) for s in expected}
+
+
 GROUP = {
     "bleeding_or_fluid": ["vaginal_bleeding", "fluid_leak"],
     "nerves": ["saddle_numbness", "bladder_bowel"],
@@ -273,8 +279,7 @@ def test_a_sure_heard_plain_no_counts_at_once(dialogue, heard):
      {"saddle_numbness": "no", "bladder_bowel": "yes"}),
 ])
 def test_answers_in_own_words_more_classes(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, slot", [
@@ -337,8 +342,7 @@ def test_weeks_said_in_an_answer_about_how_long_it_has_hurt(dialogue):
      {"breathing": "no", "fainting": "yes"}),
 ])
 def test_answers_in_own_words_signs_not_said(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, expected", [
@@ -351,8 +355,7 @@ def test_answers_in_own_words_signs_not_said(dialogue, question, text, expected)
     ("onset_trauma", "it crept up slowly and I didnae trip or anything", {"trauma": "no"}),
 ])
 def test_other_spellings_and_taken_back_reading(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 def test_a_sign_said_with_its_own_not_is_never_ruled_out(dialogue):
@@ -374,8 +377,7 @@ def test_a_sign_said_with_its_own_not_is_never_ruled_out(dialogue):
      {"fever": "no", "urinary_pain": "no"}),
 ])
 def test_severity_and_bare_denials(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, expected", [
@@ -392,8 +394,7 @@ def test_severity_and_bare_denials(dialogue, question, text, expected):
     ("bleeding_or_fluid", "other than the backache, nothing", {"vaginal_bleeding": "no", "fluid_leak": "no"}),
 ])
 def test_an_exception_is_said_and_the_answer_is_for_the_others(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, expected", [
@@ -406,8 +407,7 @@ def test_an_exception_is_said_and_the_answer_is_for_the_others(dialogue, questio
     ("belly_pain", "it hurts all the time and doesn't ease off for a second", {"contractions": None}),
 ])
 def test_positions_follow_the_things_the_question_named(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, expected", [
@@ -426,8 +426,7 @@ def test_positions_follow_the_things_the_question_named(dialogue, question, text
     ("onset_trauma", "not sudden, but I did whack my bump on the car door", {"trauma": "yes"}),
 ])
 def test_words_around_a_sign_that_are_no_answer(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, expected", [
@@ -454,8 +453,7 @@ def test_words_around_a_sign_that_are_no_answer(dialogue, question, text, expect
      {"bladder_bowel": "no"}),
 ])
 def test_lists_positions_and_what_the_parts_refer_to(dialogue, question, text, expected):
-    slots = answer(dialogue, question, text).slots
-    assert {s: slots.get(s) for s in expected} == expected
+    assert read_as(dialogue, question, text, expected) == expected
 
 
 @pytest.mark.parametrize("question, text, slot, value", [
