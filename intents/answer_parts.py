@@ -97,6 +97,12 @@ class AnswerParts:
         return [m.span() for slot in asking if self._names.get(slot) is not None
                 for m in self._names[slot].finditer(text)]
 
+    def named_elsewhere(self, text: str, asking: list[str]) -> list[tuple[str, Span]]:
+        """Where text names a sign the question did not ask about ("breathing" to the
+        nerves question), with its slot."""
+        return [(slot, m.span()) for slot, names in self._names.items() if slot not in asking and names is not None
+                for m in names.finditer(text)]
+
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
         last = None

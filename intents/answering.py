@@ -109,20 +109,20 @@ class AnswerReader:
             return 0 < len(following.split()) <= 3 and bool(self._answer_words.fullmatch(following.strip(" ,.")))
         if all(self._own(text, t, part) is not None for t in inside):
             return False  # "I fainted this morning", "only a week": they say it themselves
-        return not self._around(text, part, inside).strip(" .,")
+        return not self._around(text, part, [t.span for t in inside]).strip(" .,")
 
     @staticmethod
-    def _around(text: str, part: Span, inside: list[Target]) -> str:
-        """The part's words other than its targets and filler."""
+    def _around(text: str, part: Span, spans: list[Span]) -> str:
+        """The part's words other than the spans (its targets) and filler."""
         rest = list(text[part[0]:part[1]])
-        for t in inside:
-            rest[t.span[0] - part[0]:t.span[1] - part[0]] = " " * (t.span[1] - t.span[0])
+        for a, b in spans:
+            rest[a - part[0]:b - part[0]] = " " * (b - a)
         return FILLER.sub(" ", "".join(rest))
 
     def _listed_name(self, text: str, part: Span, inside: list[Target]) -> bool:
         """One more sign named in a list waiting for its answer ("numb round my bum,
         accidents on the loo, no"): a few words around it, no statement of its own."""
-        words = self._around(text, part, inside)
+        words = self._around(text, part, [t.span for t in inside])
         return all(not t.position and self._own(text, t, part) is None for t in inside) and \
             len(words.split()) <= 3 and bare_name(words)
 
@@ -136,11 +136,13 @@ class AnswerReader:
         asked = set(asking)
         mentions = [m for m in mentions if m.span[0] >= begin]
         others_said = [m.span for m in mentions if m.slot not in asked]
+        others_named = [(slot, span) for slot, span in self._parts.named_elsewhere(text, asking) if span[0] >= begin]
         targets = self._parts.targets(text, begin, asking, order, mentions, positions or {})
         filed = Filed()
         topic: list[Target] = []  # named signs waiting for the answer in the next part
         previous: set[str] = set()  # the values the part before gave to the signs it named
         said_before: list[Target] = []  # the signs the part before named
+        elsewhere: set[str] = set()  # the signs of other questions the part before only named
         parts = self._parts.parts(text, begin, [t.span for t in targets])
         for n, part in enumerate(parts):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
@@ -159,6 +161,12 @@ class AnswerReader:
                 topic, said_before, previous = [], [], set()
                 continue
             if not inside:
+                # "breathing, no, that's all fine" to the nerves question: the answer words
+                # after another sign's bare name are that sign's
+                names = [(slot, span) for slot, span in others_named if part[0] <= span[0] < part[1]]
+                if names and not self._around(text, part, [span for _, span in names]).strip(" .,?!"):
+                    elsewhere = {slot for slot, _ in names}
+                    continue
                 if any(part[0] <= o[0] < part[1] for o in others_said):
                     continue  # "I've had some bleeding": its words are about that sign
                 if said_before and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):
@@ -171,6 +179,10 @@ class AnswerReader:
                 if said_before and self._about_before is not None and self._about_before.match(chunk):
                     continue  # "I'm peeing a lot, but it doesn't hurt": about that, not the others
                 words = self._answer_in(chunk, [], asking)
+                if words and elsewhere and not topic:
+                    for slot in elsewhere:  # "fever? no": that no is the fever's
+                        filed.elsewhere.setdefault(slot, words)
+                    continue
                 if words is None and topic and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):
                     words = "no"  # "blood, water, anything like that, I haven't had any of it"
                 if words == "no" and not topic and self._scoped is not None and self._scoped.match(chunk):
@@ -190,6 +202,7 @@ class AnswerReader:
                         filed.hedged = True
                 previous = set()
                 continue
+            elsewhere = set()
             answers_back = [t.value for t in inside if t.mention is None and not t.position and t.value is not None]
             if topic and answers_back and len(answers_back) == len(inside):
                 for t in topic:  # "spotting or leaking, none of that": the reference answers the topic

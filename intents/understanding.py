@@ -120,6 +120,8 @@ class Understander:
         }
         self._implies = list(vocab.implies)
         self._durations = list(vocab.answering.durations)
+        over = compile_phrases(vocab.answering.over_in_a_correction, macros)
+        self._over = re.compile(r" ?(?:" + over.pattern + r")") if over is not None else None
         self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
         self._small_amount = compile_phrases(vocab.small_amounts.phrases, macros)
         self._small_means_no = set(vocab.small_amounts.no_for)
@@ -176,6 +178,8 @@ class Understander:
                 continue
             context, cue = self._context.of_mention(text, m.start(), m.end())
             meaning = mention_value(value, context, m.group(), correcting)
+            if correcting and meaning == "yes" and self._over is not None and self._over.match(text, m.end()):
+                meaning = "no"  # "sorry, the tingling was last week": taken back (rule 12)
             if meaning is None:
                 continue
             spans.append(m.span())
@@ -272,6 +276,7 @@ class Understander:
         if reading is not None:
             # the pending question's signs are read part by part (rule 10), not as mentions
             result.signs = {s: v for s, v in signs.items() if s not in asking}
+            result.signs.update(reading.elsewhere)  # "fever? no" to the bleeding question
             result.signs.update({s: v for s, v in reading.slots.items() if s in reading.named})
             result.slot_answers = reading.slots
             result.group_yes = (len(asking) > 1 and not reading.named and reading.general == "yes"

@@ -125,6 +125,8 @@ class Answering(Strict):
     hedges: Hedges
     severity_denials: SeverityDenials | None = None
     corrections: list[str]
+    # after a correction cue, what says a sign named is over: "sorry, the fever was yesterday"
+    over_in_a_correction: list[str] = Field(default_factory=list)
     descriptions: list[str]
     # slots whose answers tell how long it has hurt: "three weeks now" is not weeks of pregnancy
     durations: list[str] = Field(default_factory=list)

@@ -477,3 +477,15 @@ def test_a_word_the_question_names_does_not_rule_out_another_sign(dialogue):
     """ "no accidents" to the bladder question is about the toilet: a fall is still asked."""
     slots = answer(dialogue, "nerves", "no numbness, no accidents").slots
     assert slots["bladder_bowel"] == "no" and slots["trauma"] is None
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # the answer words after another question's sign, named alone, are that sign's (rule 10):
+    # the nerves are still to ask, and a fever named and denied is not a fever
+    ("nerves", "breathing, no, that's all fine",
+     {"saddle_numbness": None, "bladder_bowel": None, "breathing": "no"}),
+    ("bleeding_or_fluid", "fever? no. no bleeding either", {"vaginal_bleeding": "no", "fluid_leak": None, "fever": "no"}),
+    ("nerves", "chest pain? no. numb? no.", {"saddle_numbness": "no", "bladder_bowel": None, "breathing": "no"}),
+])
+def test_another_signs_name_takes_its_own_answer(dialogue, question, text, expected):
+    assert read_as(dialogue, question, text, expected) == expected

@@ -222,3 +222,31 @@ def test_no_red_flag_path_is_short(dialogue):
     assert dialogue.count_questions() <= 13
     assert dialogue.count_questions(weeks=12) <= 11
     assert dialogue.count_questions(weeks=20) <= 10
+
+
+def _fever_advice(dialogue):
+    """A check finished with a fever as its only sign (urgent)."""
+    state = dialogue.start("t", 26)
+    state = dialogue.turn(state, "my back hurts and I've had a fever since last night")
+    while not state.done:
+        state = dialogue.turn(state, "no")
+    assert state.last_reply.triage.urgency == "urgent"
+    return state
+
+
+@pytest.mark.parametrize("remark", [
+    # rule 12 after the advice: a sign taken back as over, or plainly denied, without "sorry"
+    "sorry, I should say the fever was yesterday, I haven't had a temperature today at all",
+    "I borrowed a thermometer from next door, it's 36.8, so no fever, I was just cold",
+])
+def test_a_sign_taken_back_after_the_advice_changes_it(dialogue, remark):
+    state = dialogue.turn(_fever_advice(dialogue), remark)
+    assert state.slots["fever"] == "no"
+    assert state.last_reply.triage.urgency == "self_care"
+    assert state.last_reply.say.startswith("Thanks for correcting me.")
+
+
+def test_a_sign_said_to_be_recent_is_not_taken_back_without_a_correction(dialogue):
+    """ "the fever was yesterday" alone is still the sign (only a correction takes it back)."""
+    state = dialogue.turn(_fever_advice(dialogue), "the fever was yesterday evening, it's still there")
+    assert state.slots["fever"] == "yes" and state.last_reply.triage.urgency == "urgent"
