@@ -157,6 +157,18 @@ LATER_SETS = {
                 ("weeks answers (24)", "weeks_exact", "21"), ("a sign said or uncertain read as \"no\"", "false_no", "4"),
                 ("a denied sign read as \"yes\"", "false_yes", "28"),
                 ("patients (120): exact / under-triaged", "patients", "112 / 1")]),
+    "blind10": ("A tenth blind set (tests/data/blind10/), written at the start of the round after by four helper "
+                "sessions from the contract, the questions' wording and new guides only (the earlier guides were lost "
+                "with their machine). First sight is the code when it was asked for (65a085f). Its 246 grouped answers "
+                "and the false no's and yes's of the rest were tuned on; its patients were kept held out (only their "
+                "under-triage flags were read: all nine were the writers giving `expect` as the urgency after a "
+                "correction said after the advice, now the first advice's, as in the other sets; see the file's head).",
+                "first sight",
+                [("answers, all (399)", "exact", "291"), ("answers to grouped questions (246)", "grouped_exact", "176"),
+                 ("answers to single questions (72)", "single_exact", "49"), ("opening sentences (47)", "open_exact", "36"),
+                 ("weeks answers (34)", "weeks_exact", "30"), ("a sign said or uncertain read as \"no\"", "false_no", "8"),
+                 ("a denied sign read as \"yes\"", "false_yes", "14"),
+                 ("patients (120, held out): exact / under-triaged", "patients", "111 / 0")]),
 }
 
 

@@ -105,10 +105,17 @@ class AnswerParts:
 
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
+        cue = self.correction_cue(text)
+        return cue[1] if cue else None
+
+    def correction_cue(self, text: str, first: bool = False) -> Span | None:
+        """The last (or first) correction cue with something after it."""
         last = None
         for m in self._correction.finditer(text):
             if text[m.end():].strip(" .,"):
-                last = m.end()
+                if first:
+                    return m.span()
+                last = m.span()
         return last
 
     def references(self, text: str, order: list[str], positions: dict[str, list[str]]) -> list[Target]:

@@ -132,7 +132,21 @@ class AnswerReader:
         order its words name them ("the first one"); mentions: every sign phrase in text;
         positions: where the wording names more things than signs, what "the second one"
         may mean."""
-        begin = self.correction_start(text) or 0
+        cue = self._parts.correction_cue(text)
+        reading = self._read_from(text, cue[1] if cue else 0, asking, order, mentions, positions)
+        first = self._parts.correction_cue(text, first=True)
+        if cue and not reading.slots and reading.general is None and not NEGATION_WORD.search(text, first[0]):
+            # "yes, bleeding. quite a lot actually, it's bright red": the cue and what follows
+            # answer nothing asked and deny nothing, so they correct nothing: all of it counts,
+            # unless it would rule a sign out ("no fall. oh wait, I did go over on my ankle")
+            whole = self._read_from(text, 0, asking, order, mentions, positions)
+            if "no" not in whole.slots.values() and whole.general != "no":
+                return whole
+        return reading
+
+    def _read_from(self, text: str, begin: int, asking: list[str], order: list[str], mentions: list[Mention],
+                   positions: dict[str, list[str]] | None) -> Reading:
+        """`read`, from `begin` (where the last correction starts)."""
         asked = set(asking)
         mentions = [m for m in mentions if m.span[0] >= begin]
         others_said = [m.span for m in mentions if m.slot not in asked]

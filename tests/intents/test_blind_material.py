@@ -74,7 +74,10 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no), 101/120 (0 under); kept held out for a round, then a few lines seen in diffs
 #   blind9: written in the round after; first seen 277/396 (175/268 grouped, 4 false no), 112/120
 #           (1 under); its answers and p10_001-060 tuned on, of p10_061-120 two cases looked at
-# All but blind5 were tuned on since, so their floors are training scores.
+#   blind10: written at the start of the round after; first seen 291/399 (176/246 grouped, 8 false
+#           no, 14 false yes), 111/120 (0 under); its grouped answers and the false no's and yes's of
+#           the rest tuned on, its patients kept held out (112/120 after that round)
+# All but blind5 and blind10's patients were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     "blind2": (1, 276, 184, 139),
     "blind3": (0, 78, 0, 34),
@@ -86,6 +89,10 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind7": (0, 156, 111, 87),
     "blind8": (0, 324, 212, 106),
     "blind9": (0, 308, 204, 115),
+    # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
+    # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
+    # actually, no, it's not"; Pidgin and patois the respellings do not cover
+    "blind10": (5, 297, 181, 112),
 }
 
 
