@@ -23,8 +23,8 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind6: answers and patients written blind at the start of the round after blind5
 #   blind7: written in that round after its rules, to measure them held out (tuned on in the next)
 #   blind8: written at the start of the round after, kept held out
-#   blind9: written in the round after; blind10: in the round after that (its patients held out)
-SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")
+#   blind9: written in the round after; blind10 and blind11: in the round after that (patients held out)
+SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

@@ -169,6 +169,16 @@ LATER_SETS = {
                  ("weeks answers (34)", "weeks_exact", "30"), ("a sign said or uncertain read as \"no\"", "false_no", "8"),
                  ("a denied sign read as \"yes\"", "false_yes", "14"),
                  ("patients (120, held out): exact / under-triaged", "patients", "111 / 0")]),
+    "blind11": ("An eleventh blind set (tests/data/blind11/), written by two more helper sessions in the same round, "
+                "after its first rules had landed (0af5b00), to see them held out; the patient writer was told that "
+                "`expect` is the first advice's. First sight is 0af5b00 with that round's data edits so far. Then its "
+                "answers were tuned on; its patients were kept held out (77/80 on 65a085f too).",
+                "first sight",
+                [("answers, all (220)", "exact", "165"), ("answers to grouped questions (180)", "grouped_exact", "132"),
+                 ("answers to single questions (40)", "single_exact", "33"),
+                 ("a sign said or uncertain read as \"no\"", "false_no", "0"),
+                 ("a denied sign read as \"yes\"", "false_yes", "9"),
+                 ("patients (80, held out): exact / under-triaged", "patients", "77 / 0")]),
 }
 
 

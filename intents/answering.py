@@ -51,6 +51,7 @@ class AnswerReader:
         self._retraction = context.retraction  # "..., but not now", "..., I don't have that"
         self._answer_words = answer_words or re.compile(r"(?!)")
         self._about_before = compile_phrases(data.about_the_sign_before, macros)
+        self._fine = compile_phrases(data.fine_after_a_name, macros)
 
     # --- parts of an answer ------------------------------------------------------------
 
@@ -201,6 +202,8 @@ class AnswerReader:
                     words = "no"  # "blood, water, anything like that, I haven't had any of it"
                 if words == "no" and not topic and self._scoped is not None and self._scoped.match(chunk):
                     continue  # "the toilet side of things is fine": not about the signs asked
+                if topic and self._fine is not None and self._fine.fullmatch(chunk.strip(" ,.")):
+                    words = "no"  # "breathing is okay, chest also okay"
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
                         filed.put(t, words)

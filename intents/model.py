@@ -148,6 +148,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),
                            ("hedges.phrases", a.hedges.phrases), ("corrections", a.corrections),
                            ("over_in_a_correction", a.over_in_a_correction),
+                           ("fine_after_a_name", a.fine_after_a_name),
                            ("descriptions", a.descriptions),
                            *((f"names.{k}", v) for k, v in a.names.items()),
                            *((f"references.{k}", v) for k, v in a.references.items())]:

@@ -121,6 +121,9 @@ class Answering(Strict):
     exceptions: Exceptions | None = None
     # a part whose subject is the sign named just before: its answer words are that sign's
     about_the_sign_before: list[str] = Field(default_factory=list)
+    # the whole part after a sign named alone, saying it is fine: "chest, also okay" is a no,
+    # though "okay" alone answers yes
+    fine_after_a_name: list[str] = Field(default_factory=list)
     minimizers: Minimizers
     hedges: Hedges
     severity_denials: SeverityDenials | None = None

@@ -77,7 +77,9 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #   blind10: written at the start of the round after; first seen 291/399 (176/246 grouped, 8 false
 #           no, 14 false yes), 111/120 (0 under); its grouped answers and the false no's and yes's of
 #           the rest tuned on, its patients kept held out (112/120 after that round)
-# All but blind5 and blind10's patients were tuned on since, so their floors are training scores.
+#   blind11: written in that round after its first rules; first seen 165/220 (132/180 grouped, 0
+#           false no, 9 false yes), 77/80 (0 under); its answers tuned on, its patients held out
+# All but blind5 and the patients of blind10 and blind11 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     "blind2": (1, 276, 184, 139),
     "blind3": (0, 78, 0, 34),
@@ -87,12 +89,13 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind5": (0, 158, 121, 57),
     "blind6": (1, 365, 209, 148),
     "blind7": (0, 156, 111, 87),
-    "blind8": (0, 324, 212, 106),
+    "blind8": (0, 325, 213, 107),
     "blind9": (0, 308, 204, 115),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 297, 181, 112),
+    "blind10": (5, 303, 183, 112),
+    "blind11": (0, 168, 133, 77),
 }
 
 
