@@ -81,20 +81,20 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           false no, 9 false yes), 77/80 (0 under); its answers tuned on, its patients held out
 # All but blind5 and the patients of blind10 and blind11 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 276, 184, 139),
+    "blind2": (1, 276, 184, 143),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
     "blind4": (0, 208, 147, 80),
-    "blind5": (0, 158, 121, 57),
+    "blind5": (0, 159, 122, 60),
     "blind6": (1, 365, 209, 148),
-    "blind7": (0, 156, 111, 87),
-    "blind8": (0, 325, 213, 107),
-    "blind9": (0, 308, 204, 115),
+    "blind7": (0, 156, 111, 90),
+    "blind8": (0, 325, 213, 109),
+    "blind9": (0, 308, 204, 116),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 303, 183, 112),
+    "blind10": (5, 303, 183, 113),
     "blind11": (0, 168, 133, 77),
 }
 

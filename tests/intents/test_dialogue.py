@@ -250,3 +250,17 @@ def test_a_sign_said_to_be_recent_is_not_taken_back_without_a_correction(dialogu
     """ "the fever was yesterday" alone is still the sign (only a correction takes it back)."""
     state = dialogue.turn(_fever_advice(dialogue), "the fever was yesterday evening, it's still there")
     assert state.slots["fever"] == "yes" and state.last_reply.triage.urgency == "urgent"
+
+
+@pytest.mark.parametrize("opening", [
+    # emergencies described in people's own words: the advice comes in the reply to them (rule 6)
+    "my back hurts and now there's this tight crushing feeling across my chest and i cant get a proper breath in",
+    "I've had two accidents with my bowels the day, I just couldnae hold it, never happened before",
+    "since this morning the urine is coming out alone, I cannot control it, and the back is very painful",
+    "my back suddenly went this morning, the worst pain I've ever had, and now I'm bleeding a bit",
+    "this morning when I sat on the loo I couldnae feel the seat at all",
+    "my tummy's been hurting since lunch, properly hurting, it's gone hard and it just doesn't let up at all",
+])
+def test_an_emergency_in_own_words_is_advised_at_once(dialogue, opening):
+    _, reply = talk(dialogue, opening)
+    assert reply.done and reply.triage.urgency == "emergency", reply.say
