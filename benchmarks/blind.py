@@ -24,7 +24,8 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind7: written in that round after its rules, to measure them held out (tuned on in the next)
 #   blind8: written at the start of the round after, kept held out
 #   blind9: written in the round after; blind10 and blind11: in the round after that (patients held out)
-SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")
+#   blind12: opening sentences only, 120 emergencies in own words and 80 traps
+SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -113,6 +114,25 @@ def score_answers(dialogue, items: list[dict] | None = None) -> dict:
     totals["items"] = len(items)
     totals["exact"] = sum(totals[f"{g}_exact"] for g in ("open", "weeks", "grouped", "single"))
     return {"totals": dict(totals), "failures": failures}
+
+
+EMERGENCY_OPENINGS = ("emergency_described", "emergency_named", "combination")
+
+
+def score_openings(dialogue, items: list[dict]) -> dict:
+    """Opening sentences (blind12): how many that describe an emergency get the emergency
+    advice in the reply to them (rule 6), and how many of the others wrongly do."""
+    emergencies = traps = caught = false = 0
+    for item in items:
+        reply = dialogue.turn(dialogue.start("blind"), item["text"]).last_reply
+        emergency = reply.done and reply.triage is not None and reply.triage.urgency == "emergency"
+        if item.get("class") in EMERGENCY_OPENINGS:
+            emergencies += 1
+            caught += emergency
+        else:
+            traps += 1
+            false += emergency
+    return {"emergencies": emergencies, "caught": caught, "traps": traps, "false_emergencies": false}
 
 
 def score_patients(dialogue, cases: list[dict] | None = None) -> dict:

@@ -66,6 +66,7 @@ def run() -> dict:
                     "patients": {k: v for k, v in blind.score_patients(dialogue, blind.set_patients(name)).items()
                                  if k != "failures"}}
              for name in blind.SETS}
+    later["blind12"]["openings"] = blind.score_openings(dialogue, blind.set_answers("blind12"))
     return {
         "blind": {"answers": answers, "patients_tuned": {k: v for k, v in tuned.items() if k != "failures"},
                   "patients_held_out": {k: v for k, v in held.items() if k != "failures"},
@@ -179,6 +180,15 @@ LATER_SETS = {
                  ("a sign said or uncertain read as \"no\"", "false_no", "0"),
                  ("a denied sign read as \"yes\"", "false_yes", "9"),
                  ("patients (80, held out): exact / under-triaged", "patients", "77 / 0")]),
+    "blind12": ("A twelfth blind set (tests/data/blind12/), opening sentences only, written by one more helper "
+                "session in that round: 120 that describe an emergency in the person's own words and 80 traps. At "
+                "first sight (the round's code when they came) 77 of the 120 got the emergency advice in the reply "
+                "to the opening, and 7 traps did; after tuning on them 119 and 0 (tests/intents/test_blind_material.py).",
+                "first sight",
+                [("emergencies (120) advised at once / traps (80) advised as one", "openings", "77 / 7"),
+                 ("opening sentences (200), exact", "open_exact", "118"),
+                 ("a sign said or uncertain read as \"no\"", "false_no", "1"),
+                 ("a denied sign read as \"yes\"", "false_yes", "1")]),
 }
 
 
@@ -222,7 +232,9 @@ def markdown(r: dict) -> str:
         a, p = b["later"][name]["answers"], b["later"][name]["patients"]
         lines += ["", intro, "", f"| set | {first_header} | now |", "|---|" + "---:|" * (first_header.count("|") + 2)]
         for label, key, first in rows:
-            now = f"{p['exact']} / {p['under']}" if key == "patients" else a[key]
+            o = b["later"][name].get("openings") or {}
+            now = f"{p['exact']} / {p['under']}" if key == "patients" else (
+                f"{o['caught']} / {o['false_emergencies']}" if key == "openings" else a[key])
             lines.append(f"| {label} | {first} | {now} |")
     path = " / ".join(str(v) for v in r["questions_no_red_flags"].values())
     lines += ["", "Rule 10 (a no only from a clear answer) costs no question on the path above, where every answer is a "

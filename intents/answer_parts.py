@@ -38,7 +38,7 @@ def bare_name(words: str) -> bool:
     return not STATEMENT.search(words)
 
 
-def _overlaps(a: Span, b: Span) -> bool:
+def overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
@@ -154,10 +154,10 @@ class AnswerParts:
         cuts = [start]
         # "no it came on slowly" reads as "no, it came on slowly": speech has no commas
         lead = self._lead.match(text, start) if self._lead is not None else None
-        if lead is not None and not any(_overlaps(lead.span(), k) for k in keep):
+        if lead is not None and not any(overlaps(lead.span(), k) for k in keep):
             cuts += [lead.end(), lead.end()]
         for m in self._splits.finditer(text, start):
-            if not any(_overlaps(m.span(), k) for k in keep):
+            if not any(overlaps(m.span(), k) for k in keep):
                 cuts += [m.start(), m.end()]
         cuts.append(len(text))
         return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if text[cuts[i]:cuts[i + 1]].strip()]
@@ -177,12 +177,12 @@ class AnswerParts:
             named: list[Span] = []
             for pattern, partial in ((self._partial.get(slot), True), (self._names.get(slot), False)):
                 for n in pattern.finditer(text, begin) if pattern is not None else ():
-                    if not any(_overlaps(n.span(), t) for t in taken + excluded + named):
+                    if not any(overlaps(n.span(), t) for t in taken + excluded + named):
                         targets.append(Target([slot], None, n.span(), partial=partial))
                         named.append(n.span())
         for r in self.references(text[begin:], order, positions):
             r.span = (r.span[0] + begin, r.span[1] + begin)
-            if not any(_overlaps(r.span, t.span) for t in targets):
+            if not any(overlaps(r.span, t.span) for t in targets):
                 targets.append(r)
         once = {(tuple(t.slots), t.span): t for t in reversed(targets)}  # "blood" found as two phrases: one target
         return sorted(once.values(), key=lambda t: t.span)

@@ -17,7 +17,7 @@ from typing import Callable
 
 from intents.answer_parts import DETERMINER, FILLER, AnswerParts, Mention, Span, Target, bare_name
 from intents.context import ELSEWHERE, ContextRules
-from intents.patterns import NEGATION_WORD, compile_phrases
+from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
 # only "and", "or" between two names: "breathing and chest are fine"
@@ -39,8 +39,7 @@ class AnswerReader:
         self._parts = AnswerParts(data, macros, exclude)
         self._scoped = compile_phrases(data.scoped_answers, macros)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
-        after = compile_phrases(data.exclusions_after, macros)  # "the last one only"
-        self._exclusion_after = re.compile(r" ?(?:" + after.pattern + r")") if after else re.compile(r"(?!)")
+        self._exclusion_after = compile_following(data.exclusions_after, macros)  # "the last one only"
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
         self._hedge = compile_phrases(data.hedges.phrases, macros)
@@ -99,6 +98,8 @@ class AnswerReader:
         if value == "skip":
             return None
         if value is None:
+            if words is None and t.mention is None and not t.position and self._context.denial_in(text, t.span[1], part[1]):
+                return None  # "my chest doesn't hurt": a name, then a "not" that may or may not deny it
             value = words if words in ("yes", "no", "unsure") else "yes"
         return value
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from intents.vocabulary import ContextCues, CueSet
-from intents.patterns import compile_phrases
+from intents.patterns import NEGATION_WORD, compile_phrases
 
 Context = Literal["present", "negated", "historical", "family", "hypothetical", "uncertain"]
 
@@ -65,6 +65,15 @@ class ContextRules:
             ("negated", _Cues.of(cues.negated.model_copy(
                 update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))),
         ]
+
+    def denial_in(self, text: str, start: int, end: int) -> bool:
+        """Whether text[start:end] holds a negation word that is not part of a description
+        or a pseudo-negation ("it never stops", "doesn't go away" are not denials)."""
+        chunk = text[start:end]
+        pseudo = self._kinds[-1][1].pseudo
+        if pseudo is not None:
+            chunk = pseudo.sub(lambda m: " " * len(m.group()), chunk)
+        return bool(NEGATION_WORD.search(chunk))
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int, int]:
         """Character bounds of the clause around text[start:end], and where it begins if a

@@ -105,3 +105,10 @@ def compile_phrases(
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![a-z0-9])")
 
 
+
+
+def compile_following(phrases: list[str] | tuple[str, ...], macros: dict[str, str] | None = None) -> re.Pattern:
+    """The phrases as a pattern to `match` right after a position (one space allowed first):
+    "the last one only", "..., the fever was yesterday". Never matches when there are none."""
+    pattern = compile_phrases(phrases, macros)
+    return re.compile(r" ?(?:" + pattern.pattern + r")") if pattern is not None else re.compile(r"(?!)")

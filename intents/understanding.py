@@ -10,18 +10,13 @@ import re
 from functools import lru_cache
 
 from models import Understanding
-from intents.answer_parts import Mention
+from intents.answer_parts import Mention, Span, overlaps
 from intents.answering import AnswerReader
 from intents.context import ELSEWHERE, ContextRules
 from intents.model import InteractionModel, load
-from intents.patterns import NEGATION_WORD, compile_phrases, digits, normalise
+from intents.patterns import NEGATION_WORD, compile_following, compile_phrases, digits, normalise
 from intents.spelling import SpellingCorrector
 from intents.weeks import weeks_said
-
-Span = tuple[int, int]
-def _overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
 
 def _blank(text: str, pattern: re.Pattern | None) -> str:
     """Replace matches with spaces, keeping every other offset where it was."""
@@ -120,8 +115,7 @@ class Understander:
         }
         self._implies = list(vocab.implies)
         self._durations = list(vocab.answering.durations)
-        over = compile_phrases(vocab.answering.over_in_a_correction, macros)
-        self._over = re.compile(r" ?(?:" + over.pattern + r")") if over is not None else None
+        self._over = compile_following(vocab.answering.over_in_a_correction, macros)
         self._answers = {a: compile_phrases(p, macros) for a, p in vocab.answers.items()}
         self._small_amount = compile_phrases(vocab.small_amounts.phrases, macros)
         self._small_means_no = set(vocab.small_amounts.no_for)
@@ -178,7 +172,7 @@ class Understander:
                 continue
             context, cue = self._context.of_mention(text, m.start(), m.end())
             meaning = mention_value(value, context, m.group(), correcting)
-            if correcting and meaning == "yes" and self._over is not None and self._over.match(text, m.end()):
+            if correcting and meaning == "yes" and self._over.match(text, m.end()):
                 meaning = "no"  # "sorry, the tingling was last week": taken back (rule 12)
             if meaning is None:
                 continue
@@ -214,7 +208,7 @@ class Understander:
         taken = list(taken) + [m.span() for m in self._descriptions.finditer(text)]
         for answer, pattern in patterns:
             for m in pattern.finditer(text):
-                if not any(_overlaps(m.span(), t) for t in taken):
+                if not any(overlaps(m.span(), t) for t in taken):
                     hits.append((m.span(), answer))
         # a longer phrase beats the one it contains: "i have not" is not "i have"
         kept = [

@@ -489,3 +489,26 @@ def test_a_word_the_question_names_does_not_rule_out_another_sign(dialogue):
 ])
 def test_another_signs_name_takes_its_own_answer(dialogue, question, text, expected):
     assert read_as(dialogue, question, text, expected) == expected
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # a sign's name then words saying it is fine, or a "not" that may not deny it: never a yes
+    ("breathing_fainting", "No, I'm breathing fine and my chest doesn't hurt, and I haven't felt faint.",
+     {"breathing": "no", "fainting": "no"}),
+    ("breathing_fainting", "my chest doesn't hurt, I haven't fainted", {"breathing": None, "fainting": "no"}),
+    ("breathing_fainting", "Nope, neither, breathing's sweet.", {"breathing": "no", "fainting": "no"}),
+    ("headache_vision", "No headache, eyes clear, no pain under ribs.", {"headache_vision": "no"}),
+    # words that look like a sign and are not: a faint colour, worse at times, a wee bit, her sister's illness
+    ("vaginal_bleeding", "a bit of pink on the tissue, it's really faint", {"vaginal_bleeding": "yes", "fainting": None}),
+    ("course", "it's worse when I've been on my feet", {"worsening": None}),
+    ("fever_urine", "no fever, no burning, it's just a wee bit sore in the middle",
+     {"fever": "no", "urinary_pain": "no", "flank_pain": "no"}),
+    ("legs", "naw, it's just a wee bit sore, it stays put", {"urinary_pain": None}),
+    ("bleeding_or_fluid", "my sister's back was like this. She ended up with pre-eclampsia. no bleeding here",
+     {"vaginal_bleeding": "no", "headache_vision": None}),
+    # a bump going hard then easing is a tightening, not a constant pain
+    ("belly_pain", "my bump keeps going rock hard for a minute then easing off",
+     {"constant_abdominal": None, "contractions": "yes"}),
+])
+def test_what_is_not_the_sign(dialogue, question, text, expected):
+    assert read_as(dialogue, question, text, expected) == expected

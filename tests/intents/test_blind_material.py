@@ -86,7 +86,9 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
     "blind4": (0, 208, 147, 80),
-    "blind5": (0, 159, 122, 60),
+    # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
+    # but it never stops aching down the back of it" leaves the spreading to ask
+    "blind5": (0, 159, 121, 60),
     "blind6": (1, 365, 209, 148),
     "blind7": (0, 156, 111, 90),
     "blind8": (0, 325, 213, 109),
@@ -96,6 +98,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
     "blind10": (5, 303, 183, 113),
     "blind11": (0, 168, 133, 77),
+    "blind12": (1, 159, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
 }
 
 
@@ -118,3 +121,12 @@ def test_the_held_out_patients_in_british_english():
     patients = blind.score_patients(Dialogue(locale="en-GB"), blind.set_patients("blind2"))
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []
     assert patients["exact"] >= 136
+
+
+def test_emergencies_in_the_opening_are_advised_at_once(dialogue):
+    """blind12: an emergency described in her own words in the first sentence gets the
+    emergency advice in the reply to it (rule 6); the traps (denied, past, someone else's,
+    another sense of the word) do not. First sight 77/120 and 7/80; tuned on since."""
+    result = blind.score_openings(dialogue, blind.set_answers("blind12"))
+    assert result["emergencies"] == 120 and result["caught"] >= 119, result
+    assert result["false_emergencies"] == 0, result

@@ -264,3 +264,15 @@ def test_a_sign_said_to_be_recent_is_not_taken_back_without_a_correction(dialogu
 def test_an_emergency_in_own_words_is_advised_at_once(dialogue, opening):
     _, reply = talk(dialogue, opening)
     assert reply.done and reply.triage.urgency == "emergency", reply.say
+
+
+@pytest.mark.parametrize("opening", [
+    # what looks like an emergency and is not: someone else's, the past, another sense of the word
+    "Mate of mine couldn't wee for a whole day in her third trimester, so I thought I'd check. My back's just achy.",
+    "In my first delivery I had lot of bleeding and clots. Now this is second one, only back is paining.",
+    "There's a faint ache low in my back, it's been there on and off, nothing dramatic.",
+    "I pass out leaflets for work, on my feet all day, and my lower back is killing me by the evening.",
+])
+def test_what_only_looks_like_an_emergency_is_asked_about(dialogue, opening):
+    _, reply = talk(dialogue, opening)
+    assert not reply.done, reply.say
