@@ -1,7 +1,7 @@
 """Speech-recognition measurements for BENCHMARKS.md: accuracy per kind of answer, noise
 level and voice, real-time factor, end-of-audio-to-text latency, memory and start-up time.
 
-    python -m benchmarks.asr_bench [--heldout DIR] [--dev DIR] [--quick] [--json]
+    python -m benchmarks.asr_bench [--heldout DIR] [--dev DIR] [--quick] [--json] [--failures]
 
 Every clip goes through the engine with the dialogue's own grammar for its kind of answer
 (`intents.grammar.phrases_for`; the open question is free speech) and the transcript is read
@@ -36,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.asr_report import markdown, summary
+from benchmarks.asr_report import failures, markdown, summary
 from benchmarks.asr_scoring import asking_for, score_items
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,9 +69,10 @@ def bench_engine(name: str, sets: list[tuple[str, Path]]) -> dict:
 
 # Engines and combinations measured by default. "whisper" is what `auto` runs (Whisper, with
 # PocketSphinx's grammar answer for yes/no readings that decide nothing and the cross-check
-# of unsure ones); "whisper-alone" is Whisper's transcript only.
+# of unsure ones, and the same for weeks, every weeks reading checked); "whisper-alone" is
+# Whisper's transcript only.
 COMBINATIONS = {
-    "whisper-alone": "whisper:fallback=never,cross_check=never,second_opinion=0",
+    "whisper-alone": "whisper:fallback=never,cross_check=never,weeks_cross_check=never,second_opinion=0",
 }
 
 
@@ -260,12 +261,16 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--choices-only", action="store_true", help="only Whisper's decoding choices (fixtures)")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--failures", action="store_true",
+                    help="also list every clip not heard right: said, expected, heard (for reading BENCHMARKS.md)")
     a = ap.parse_args(argv)
     if a.choices_only:
         res = {"machine": {"cpus": os.cpu_count()}, "engines": [], "whisper_choices": whisper_choices()}
     else:
         res = run(a.heldout, a.engine, a.dev, a.quick, a.unseen, a.sets.split(",") if a.sets else None)
     print(json.dumps(res, indent=1) if a.json else markdown(res) if a.markdown else summary(res))
+    if a.failures and not a.json:  # --json holds them already ("misheard")
+        print("\n" + failures(res))
     return 0
 
 

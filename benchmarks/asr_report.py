@@ -27,7 +27,8 @@ def markdown(res: dict) -> str:
     lines += ["Engines and combinations: `pocketsphinx` (grammars per question, domain language model for the "
               "opening); `whisper-alone` (Whisper tiny.en's transcript, the pending question as its prompt); "
               "`whisper` (what `auto` runs: Whisper, plus PocketSphinx's grammar answer for yes/no readings "
-              "Whisper leaves undecided, its check of readings Whisper is unsure of, and its readings of the "
+              "Whisper leaves undecided, its check of readings Whisper is unsure of, its weeks for readings "
+              "that give none and its check of every weeks reading, and its readings of the "
               "opening searched for signs too). *wrong* for openings = sentences in which a sign was found "
               "that was not said (over-triage); *heard as the opposite* = a yes heard as no or a no as yes.", ""]
     for e in _measured(res, lines):
@@ -99,4 +100,22 @@ def summary(res: dict) -> str:
             for k, v in s["accuracy"].items():
                 lines.append(f"  {k:40s} {v['right']:4d}/{v['n']:<4d} = {v['accuracy']:.3f}"
                              f"  empty {v['empty']:3d}  wrong {v['wrong']:3d}")
+    return "\n".join(lines)
+
+
+def failures(res: dict) -> str:
+    """Every clip not heard right, per engine and set: what was said, what a right hearing
+    gives, what the engine heard ("" = nothing, asked again; "wrong" = another answer;
+    "not sure" = passed on as unsure, so rule 11 may read it back)."""
+    lines: list[str] = []
+    for e in _measured(res, lines):
+        for label in SETS:
+            s = e.get(label)
+            if not s or "misheard" not in s:
+                continue
+            lines.append(f"## {e['engine']}, {label}: {len(s['misheard'])} clips not heard right")
+            for m in sorted(s["misheard"], key=lambda m: (KINDS.index(m["kind"]), m["file"])):
+                flags = ", ".join(f for f, on in (("wrong", m["wrong"]), ("not sure", not m["confident"])) if on)
+                lines.append(f"  {m['kind']:8s} {m['file']}: said {m['said']!r}, expected {m['expected']}, "
+                             f"heard {m['heard']!r}" + (f" ({flags})" if flags else ""))
     return "\n".join(lines)

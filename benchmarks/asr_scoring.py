@@ -50,6 +50,20 @@ def judge(item: dict, text: str, alternatives: list[str] = ()) -> tuple[bool, bo
     raise ValueError(kind)
 
 
+def expected(item: dict) -> str:
+    """What a right hearing of the clip gives, in words, for a list of misheard clips."""
+    kind = item["kind"]
+    if kind == "yesno":
+        return item["label"]
+    if kind == "weeks":
+        return f"{item['weeks']} weeks"
+    if kind == "opening":
+        return ", ".join(item["slots"]) or "no sign"
+    if kind == "command":
+        return item["command"]
+    return "no answer"  # oog
+
+
 def score_items(engine, items: list[dict], root: Path) -> dict:
     from intents.grammar import phrases_for
     from intents.understanding import understand
@@ -60,6 +74,7 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
                                      "unsure_right": 0, "unsure_wrong": 0})
     rtf: dict = defaultdict(list)
     latency = []
+    misheard = []  # every clip not judged right, for `asr_bench --failures`
     for it in items:
         kind = it["kind"]
         if kind == "korean":
@@ -71,6 +86,9 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
         dt = time.perf_counter() - t
         rtf[kind].append(dt / (len(pcm) / 32000))
         right, wrong = judge(it, rec.text, rec.alternatives)
+        if not right:
+            misheard.append({"file": it["file"], "kind": kind, "said": it["text"], "expected": expected(it),
+                             "heard": rec.text, "wrong": bool(wrong), "confident": rec.confident})
         opposite = kind == "yesno" and it["label"] in ("yes", "no") and \
             understand(rec.text, "yes_no", asking_for(it)).answer == {"yes": "no", "no": "yes"}[it["label"]]
         noise = it["noise"] + (f"{it['snr_db']}dB" if it.get("snr_db") else "")
@@ -104,4 +122,5 @@ def score_items(engine, items: list[dict], root: Path) -> dict:
         "rtf_yesno_mean": round(sum(rtf["yesno"]) / max(1, len(rtf["yesno"])), 4),
         "rtf_yesno_max": round(max(rtf["yesno"], default=0), 4),
         "end_of_audio_to_text_ms_median": round(1000 * sorted(latency)[len(latency) // 2], 1) if latency else None,
+        "misheard": misheard,
     }

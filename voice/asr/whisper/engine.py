@@ -1,6 +1,7 @@
 """The Whisper Engine: the clip trimmed, decoded with the pending question as its prompt
 (decoded again in 30 s when the short window leaves an answer unsure), and checked by the
-grammar engine for yes/no answers (yes_no.py) or joined by its readings for the opening."""
+grammar engine for yes/no and weeks answers (two_engines.py) or joined by its readings for
+the opening."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .model_files import PACKAGE, PACKAGE_VERSION, PACKAGED_MODEL_SHA256, check_
     packaged_model_dir
 from .options import MAX_NO_SPEECH, MIN_AVG_LOGPROB, NOTHING_LOGPROB, NOTHING_NO_SPEECH, WhisperOptions
 from .prompts import hotwords, question_text
-from .yes_no import decides, with_grammar_engine
+from .two_engines import decides, weeks_with_grammar_engine, with_grammar_engine
 
 
 class WhisperEngine:
@@ -27,8 +28,8 @@ class WhisperEngine:
                  expected_sha256: str | None = None, locale: str = "en-US"):
         """model_dir None: the packaged tiny.en, whose model.bin must have
         PACKAGED_MODEL_SHA256 (another model folder is checked against expected_sha256 when
-        given). threads 0: min(2, cores). grammar: an engine for the yes/no fallback
-        (PocketSphinx), or grammar_factory to make one on first use; without either,
+        given). threads 0: min(2, cores). grammar: an engine for the yes/no and weeks
+        fallback (PocketSphinx), or grammar_factory to make one on first use; without either,
         Whisper's reading is all there is."""
         if not importable():
             raise ModelError("faster-whisper is not installed (pip install faster-whisper==1.2.1)")
@@ -52,7 +53,7 @@ class WhisperEngine:
         self._grammar_lock = threading.Lock()
         self.load_seconds = time.perf_counter() - t
 
-    # --- the grammar engine (yes/no fallback) ---------------------------------------------
+    # --- the grammar engine (yes/no and weeks fallback) -----------------------------------
     @property
     def grammar(self):
         if self._grammar is None and self._grammar_factory is not None:
@@ -108,7 +109,7 @@ class WhisperEngine:
     def recognize(self, pcm: bytes, phrases: list[str] | None = None, *, expecting: str | None = None,
                   asking: list[str] | None = None) -> Recognition:
         """Whisper hears everything freely; `phrases` (the question's grammar) are only for
-        the yes/no fallback engine. `asking`: the slots the pending question is about."""
+        the yes/no and weeks fallback engine. `asking`: the slots the pending question is about."""
         if not pcm:
             return Recognition("", 0.0)
         if expecting is None and phrases is None:
@@ -128,6 +129,8 @@ class WhisperEngine:
             heard.details["escalated"] = True
         if expecting == "yes_no":
             heard = with_grammar_engine(heard, pcm, phrases, asking, self.options, lambda: self.grammar)
+        elif expecting == "weeks":
+            heard = weeks_with_grammar_engine(heard, pcm, phrases, self.options, lambda: self.grammar)
         elif second is not None:
             # a sign named in the other engine's readings is asked about rather than missed
             other = second.result()
