@@ -48,15 +48,15 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 371
-    assert t["exact"] >= 690, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 372
+    assert t["exact"] >= 692, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 256, result["failures"]
+    assert result["exact"] >= 261, result["failures"]
 
 
 # The later sets (BENCHMARKS.md says how each was written and what it scored at first sight):
@@ -81,22 +81,22 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           false no, 9 false yes), 77/80 (0 under); its answers tuned on, its patients held out
 # All but blind5 and the patients of blind10 and blind11 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 276, 184, 143),
+    "blind2": (1, 277, 184, 143),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
-    "blind4": (0, 208, 147, 80),
+    "blind4": (0, 209, 148, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 159, 121, 60),
-    "blind6": (1, 365, 209, 148),
-    "blind7": (0, 156, 111, 90),
-    "blind8": (0, 325, 213, 109),
-    "blind9": (0, 308, 204, 116),
+    "blind6": (1, 366, 209, 148),
+    "blind7": (0, 156, 111, 92),
+    "blind8": (0, 326, 214, 116),
+    "blind9": (0, 310, 205, 117),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 303, 183, 113),
+    "blind10": (5, 304, 184, 113),
     "blind11": (0, 168, 133, 77),
     "blind12": (1, 159, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
 }
