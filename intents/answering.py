@@ -196,7 +196,7 @@ class AnswerReader:
                     continue  # "I'm peeing a lot, but it doesn't hurt": about that, not the others
                 words = self._answer_in(chunk, [], asking)
                 if words and elsewhere and not topic:
-                    for slot in elsewhere:  # "fever? no": that no is the fever's
+                    for slot in elsewhere if words == "no" else ():  # "fever? no": that no is the fever's
                         filed.elsewhere.setdefault(slot, words)
                     continue
                 if words is None and topic and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):

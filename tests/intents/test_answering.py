@@ -486,6 +486,8 @@ def test_a_word_the_question_names_does_not_rule_out_another_sign(dialogue):
      {"saddle_numbness": None, "bladder_bowel": None, "breathing": "no"}),
     ("bleeding_or_fluid", "fever? no. no bleeding either", {"vaginal_bleeding": "no", "fluid_leak": None, "fever": "no"}),
     ("nerves", "chest pain? no. numb? no.", {"saddle_numbness": "no", "bladder_bowel": None, "breathing": "no"}),
+    # only a no is taken for the other sign: "severe?" then a hedge says nothing of a sudden severe onset
+    ("belly_pain", "Severe? I wouldn't say severe. It's just a bit sore.", {"sudden_severe": None}),
 ])
 def test_another_signs_name_takes_its_own_answer(dialogue, question, text, expected):
     assert read_as(dialogue, question, text, expected) == expected
