@@ -276,3 +276,16 @@ def test_an_emergency_in_own_words_is_advised_at_once(dialogue, opening):
 def test_what_only_looks_like_an_emergency_is_asked_about(dialogue, opening):
     _, reply = talk(dialogue, opening)
     assert not reply.done, reply.say
+
+
+def test_not_soaking_a_pad_is_half_an_answer_about_heavy_bleeding(dialogue):
+    """Heavy bleeding is the amount or what passes: "not soaking the pad, but something came
+    out, like a small piece of flesh" is the emergency; "not soaking the pad" alone rules
+    nothing out and is asked again (rule 10)."""
+    state, reply = talk(dialogue, "my back hurts and I'm bleeding a bit")
+    assert reply.asking == ["heavy_bleeding"]
+    after = dialogue.turn(state.model_copy(deep=True), "It is not soaking the pad, but something came out, "
+                          "like a small piece of flesh, greyish pink. I have kept it in a tissue.")
+    assert after.last_reply.done and after.last_reply.triage.urgency == "emergency"
+    again = dialogue.turn(state.model_copy(deep=True), "it is not soaking the pad")
+    assert again.slots["heavy_bleeding"] is None and again.last_reply.asking == ["heavy_bleeding"]
