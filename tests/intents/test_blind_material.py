@@ -79,6 +79,8 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           the rest tuned on, its patients kept held out (112/120 after that round)
 #   blind11: written in that round after its first rules; first seen 165/220 (132/180 grouped, 0
 #           false no, 9 false yes), 77/80 (0 under); its answers tuned on, its patients held out
+#   blind13: written late in that round; first seen 155/200 grouped (2 false no, 5 false yes), 77/80
+#           (1 under, looked at and fixed); kept held out otherwise
 # All but blind5 and the patients of blind10 and blind11 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     "blind2": (1, 277, 184, 143),
@@ -99,6 +101,9 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind10": (5, 304, 184, 113),
     "blind11": (0, 168, 133, 77),
     "blind12": (1, 159, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
+    # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
+    # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
+    "blind13": (2, 156, 156, 78),
 }
 
 
