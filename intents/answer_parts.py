@@ -105,18 +105,12 @@ class AnswerParts:
 
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
-        cue = self.correction_cue(text)
-        return cue[1] if cue else None
+        cues = self.correction_cues(text)
+        return cues[-1][1] if cues else None
 
-    def correction_cue(self, text: str, first: bool = False) -> Span | None:
-        """The last (or first) correction cue with something after it."""
-        last = None
-        for m in self._correction.finditer(text):
-            if text[m.end():].strip(" .,"):
-                if first:
-                    return m.span()
-                last = m.span()
-        return last
+    def correction_cues(self, text: str) -> list[Span]:
+        """The correction cues with something after them, in order."""
+        return [m.span() for m in self._correction.finditer(text) if text[m.end():].strip(" .,")]
 
     def references(self, text: str, order: list[str], positions: dict[str, list[str]]) -> list[Target]:
         """positions: what a position means where the wording names more things than signs

@@ -134,10 +134,9 @@ class AnswerReader:
         order its words name them ("the first one"); mentions: every sign phrase in text;
         positions: where the wording names more things than signs, what "the second one"
         may mean."""
-        cue = self._parts.correction_cue(text)
-        reading = self._read_from(text, cue[1] if cue else 0, asking, order, mentions, positions)
-        first = self._parts.correction_cue(text, first=True)
-        if cue and not reading.slots and reading.general is None and not NEGATION_WORD.search(text, first[0]):
+        cues = self._parts.correction_cues(text)
+        reading = self._read_from(text, cues[-1][1] if cues else 0, asking, order, mentions, positions)
+        if cues and not reading.slots and reading.general is None and not NEGATION_WORD.search(text, cues[0][0]):
             # "yes, bleeding. quite a lot actually, it's bright red": the cue and what follows
             # answer nothing asked and deny nothing, so they correct nothing: all of it counts,
             # unless it would rule a sign out ("no fall. oh wait, I did go over on my ankle")
@@ -196,8 +195,8 @@ class AnswerReader:
                     continue  # "I'm peeing a lot, but it doesn't hurt": about that, not the others
                 words = self._answer_in(chunk, [], asking)
                 if words and elsewhere and not topic:
-                    for slot in elsewhere if words == "no" else ():  # "fever? no": that no is the fever's
-                        filed.elsewhere.setdefault(slot, words)
+                    if words == "no":  # "fever? no": that no is the fever's (a yes is left to ask)
+                        filed.denied_elsewhere |= elsewhere
                     continue
                 if words is None and topic and self._retraction is not None and self._retraction.match(chunk.strip(" ,.")):
                     words = "no"  # "blood, water, anything like that, I haven't had any of it"

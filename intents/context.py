@@ -56,23 +56,24 @@ class ContextRules:
         # a clause that takes back the one before it (negated.anaphoric)
         self.retraction = (re.compile("|".join(f"(?:{p})" for p in cues.negated.anaphoric))
                            if cues.negated.anaphoric else None)
+        negated = _Cues.of(cues.negated.model_copy(
+            update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))
+        self._negation_pseudo = negated.pseudo  # "it never stops": words with a "not" that deny nothing
         self._kinds: list[tuple[Context, _Cues]] = [
             ("hypothetical", _Cues.of(cues.hypothetical)),
             ("historical", _Cues.of(cues.historical)),
             ("family", _Cues.of(cues.family)),
             # uncertainty before negation: "I don't know if my waters broke" is not a no
             ("uncertain", _Cues.of(cues.uncertain)),
-            ("negated", _Cues.of(cues.negated.model_copy(
-                update={"pseudo": list(cues.negated.pseudo) + list(descriptions)}))),
+            ("negated", negated),
         ]
 
     def denial_in(self, text: str, start: int, end: int) -> bool:
         """Whether text[start:end] holds a negation word that is not part of a description
         or a pseudo-negation ("it never stops", "doesn't go away" are not denials)."""
         chunk = text[start:end]
-        pseudo = self._kinds[-1][1].pseudo
-        if pseudo is not None:
-            chunk = pseudo.sub(lambda m: " " * len(m.group()), chunk)
+        if self._negation_pseudo is not None:
+            chunk = self._negation_pseudo.sub(lambda m: " " * len(m.group()), chunk)
         return bool(NEGATION_WORD.search(chunk))
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int, int]:

@@ -26,7 +26,7 @@ class Reading:
     hedged: bool = False  # the only answer word was a hedge ("sometimes") to how bad / how sudden
     corrected: bool = False  # a correction cue: this answer replaces what was said before
     softened: set[str] = field(default_factory=set)  # said without its severity: left unknown
-    elsewhere: dict[str, str] = field(default_factory=dict)  # "breathing? no" to another question
+    denied_elsewhere: set[str] = field(default_factory=set)  # "breathing? no" to another question
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Filed:
     exclusive: bool = False  # "only the numbness": the others are ruled out
     unplaced: bool = False  # "apart from <something not asked about>, no": that no is unclear
     hedged: bool = False  # the only yes was a hedge ("sometimes")
-    elsewhere: dict[str, str] = field(default_factory=dict)  # the answer to a sign of another question
+    denied_elsewhere: set[str] = field(default_factory=set)  # signs of another question named, then a no
 
     def put(self, t: Target, value: str) -> None:
         """Files what the answer says of a target: under its signs, under `broad` for
@@ -63,7 +63,7 @@ class Filed:
 def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected: bool = False) -> Reading:
     """asking: the question's signs not yet known; hedge_sensitive: the signs a hedge is
     no answer for (how bad, how sudden)."""
-    reading = Reading(hedged=filed.hedged, corrected=corrected, elsewhere=filed.elsewhere)
+    reading = Reading(hedged=filed.hedged, corrected=corrected, denied_elsewhere=filed.denied_elsewhere)
     asked = set(asking)
     halved: set[str] = set()  # half of the sign denied: it is asked alone, not given the general answer
     for slot, halves in filed.partly.items():

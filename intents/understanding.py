@@ -270,7 +270,7 @@ class Understander:
         if reading is not None:
             # the pending question's signs are read part by part (rule 10), not as mentions
             result.signs = {s: v for s, v in signs.items() if s not in asking}
-            result.signs.update(reading.elsewhere)  # "fever? no" to the bleeding question
+            result.signs.update(dict.fromkeys(reading.denied_elsewhere, "no"))  # "fever? no" to the bleeding question
             result.signs.update({s: v for s, v in reading.slots.items() if s in reading.named})
             result.slot_answers = reading.slots
             result.group_yes = (len(asking) > 1 and not reading.named and reading.general == "yes"

@@ -252,30 +252,26 @@ def test_a_sign_said_to_be_recent_is_not_taken_back_without_a_correction(dialogu
     assert state.slots["fever"] == "yes" and state.last_reply.triage.urgency == "urgent"
 
 
-@pytest.mark.parametrize("opening", [
+@pytest.mark.parametrize("opening, emergency", [
     # emergencies described in people's own words: the advice comes in the reply to them (rule 6)
-    "my back hurts and now there's this tight crushing feeling across my chest and i cant get a proper breath in",
-    "I've had two accidents with my bowels the day, I just couldnae hold it, never happened before",
-    "since this morning the urine is coming out alone, I cannot control it, and the back is very painful",
-    "my back suddenly went this morning, the worst pain I've ever had, and now I'm bleeding a bit",
-    "this morning when I sat on the loo I couldnae feel the seat at all",
-    "my tummy's been hurting since lunch, properly hurting, it's gone hard and it just doesn't let up at all",
-])
-def test_an_emergency_in_own_words_is_advised_at_once(dialogue, opening):
-    _, reply = talk(dialogue, opening)
-    assert reply.done and reply.triage.urgency == "emergency", reply.say
-
-
-@pytest.mark.parametrize("opening", [
+    ("my back hurts and now there's this tight crushing feeling across my chest and i cant get a proper breath in", True),
+    ("I've had two accidents with my bowels the day, I just couldnae hold it, never happened before", True),
+    ("since this morning the urine is coming out alone, I cannot control it, and the back is very painful", True),
+    ("my back suddenly went this morning, the worst pain I've ever had, and now I'm bleeding a bit", True),
+    ("this morning when I sat on the loo I couldnae feel the seat at all", True),
+    ("my tummy's been hurting since lunch, properly hurting, it's gone hard and it just doesn't let up at all", True),
     # what looks like an emergency and is not: someone else's, the past, another sense of the word
-    "Mate of mine couldn't wee for a whole day in her third trimester, so I thought I'd check. My back's just achy.",
-    "In my first delivery I had lot of bleeding and clots. Now this is second one, only back is paining.",
-    "There's a faint ache low in my back, it's been there on and off, nothing dramatic.",
-    "I pass out leaflets for work, on my feet all day, and my lower back is killing me by the evening.",
+    ("Mate of mine couldn't wee for a whole day in her third trimester, so I thought I'd check. My back's just achy.", False),
+    ("In my first delivery I had lot of bleeding and clots. Now this is second one, only back is paining.", False),
+    ("There's a faint ache low in my back, it's been there on and off, nothing dramatic.", False),
+    ("I pass out leaflets for work, on my feet all day, and my lower back is killing me by the evening.", False),
 ])
-def test_what_only_looks_like_an_emergency_is_asked_about(dialogue, opening):
+def test_an_opening_gets_the_emergency_advice_only_when_it_is_one(dialogue, opening, emergency):
     _, reply = talk(dialogue, opening)
-    assert not reply.done, reply.say
+    if emergency:
+        assert reply.done and reply.triage.urgency == "emergency", reply.say
+    else:
+        assert not reply.done, reply.say
 
 
 def test_not_soaking_a_pad_is_half_an_answer_about_heavy_bleeding(dialogue):
