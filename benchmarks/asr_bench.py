@@ -224,18 +224,16 @@ def run(heldout: str | None = None, engines: list[str] | None = None, dev: str |
 
     sets = [("fixtures", FIXTURES)]
     if dev:
-        _make("--dev", Path(dev))
         sets.append(("dev", Path(dev)))
     if heldout or not quick:
-        d = Path(heldout) if heldout else cache_dir(settings.cache_dir) / "heldout-audio"
-        _make("--heldout", d)
-        sets.append(("heldout", d))
+        sets.append(("heldout", Path(heldout) if heldout else cache_dir(settings.cache_dir) / "heldout-audio"))
     if unseen or not quick:
-        d = Path(unseen) if unseen else cache_dir(settings.cache_dir) / "unseen-audio"
-        _make("--unseen", d)
-        sets.append(("unseen", d))
+        sets.append(("unseen", Path(unseen) if unseen else cache_dir(settings.cache_dir) / "unseen-audio"))
     if only_sets:
         sets = [(k, p) for k, p in sets if k in only_sets]
+    for name, d in sets:  # made on first use only, and only the sets asked for
+        if name != "fixtures":
+            _make(f"--{name}", d)
     if engines is None:
         rows = available_engines(settings)
         engines = ["pocketsphinx"]

@@ -26,7 +26,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind9: written in the round after; blind10 and blind11: in the round after that (patients held out)
 #   blind12: opening sentences only, 120 emergencies in own words and 80 traps
 #   blind13: written late in that round, to measure its rules held out
-SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13")
+#   blind14: written at the start of the round after (patients held out)
+SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
+        "blind14")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -55,6 +57,12 @@ def set_answers(name: str) -> list[dict]:
 def set_patients(name: str) -> list[dict]:
     """The simulated patients of one of SETS."""
     return _load(["patients.yaml"], DATA / name)
+
+
+def set_about(name: str) -> dict:
+    """How one of SETS was written and what it scored at first sight (its about.yaml: intro,
+    first_header, rows of label / key / first), for BENCHMARKS.md."""
+    return yaml.safe_load((DATA / name / "about.yaml").read_text(encoding="utf-8"))
 
 
 def read(dialogue, item: dict):

@@ -79,130 +79,9 @@ def run() -> dict:
     }
 
 
-# How each later blind set (benchmarks/blind.py SETS) was written and what it scored at first sight
-LATER_SETS = {
-    "blind2": ("A second blind set (tests/data/blind2/), written by two more helper sessions after the rules above, "
-               "scored as it came; then its two under-triaged patients and its seven answers that read a sign as "
-               "\"no\" were looked at and their classes fixed, and later its other failures were tuned on too (so "
-               "\"now\" is a training score). First sight: the code landed before issue 11 (dec47b6), and the "
-               "issue-11 code when the set arrived:",
-               "landed before issue 11 | issue 11 when the set arrived",
-               [("answers, all (324)", "exact", "182 | 234"), ("answers to grouped questions (217)", "grouped_exact", "104 | 149"),
-                ("a sign said or uncertain read as \"no\"", "false_no", "15 | 6"),
-                ("a denied sign read as \"yes\"", "false_yes", "10 | 8"),
-                ("patients (143): exact / under-triaged", "patients", "126 / 5 | 133 / 2")]),
-    "blind3": ("A third blind set (tests/data/blind3/), written for the new sign ectopic_signs from the contract and the "
-               "question's wording while its vocabulary was being written, scored once both were done (first sight), "
-               "then tuned on (so \"now\" is a training score):", "first sight",
-               [("answers, all (90)", "exact", "49"), ("answers to the ectopic question (62)", "single_exact", "38"),
-                ("opening sentences (28)", "open_exact", "11"), ("a sign said or uncertain read as \"no\"", "false_no", "2"),
-                ("a denied sign read as \"yes\"", "false_yes", "3"),
-                ("patients (35, early pregnancy or weeks unknown): exact / under-triaged", "patients", "33 / 0")]),
-    "blind4": ("A fourth blind set (tests/data/blind4/), written after the rules above by a helper session that read "
-               "only the questions, the contract and the labelling guide; first sight is the code when it arrived, then "
-               "it was tuned on (so \"now\" is a training score):", "first sight",
-               [("answers, all (260)", "exact", "179"), ("answers to grouped questions (192)", "grouped_exact", "127"),
-                ("weeks answers (30)", "weeks_exact", "22"), ("a sign said or uncertain read as \"no\"", "false_no", "2"),
-                ("a denied sign read as \"yes\"", "false_yes", "8"),
-                ("patients (80): exact / under-triaged", "patients", "74 / 1")]),
-    "blind5": ("A fifth blind set (tests/data/blind5/), written last, after every rule, to measure them held out: only "
-               "its two answers that read a sign as \"no\" were looked at (and their classes fixed), so \"now\" is "
-               "still nearly a held-out score. On its 197 answers that do not involve the new ectopic sign, the code "
-               "at the start of this round (7231f58) scored 135 (103 of 150 grouped), the code when it arrived 138 (106).",
-               "first sight",
-               [("answers, all (200)", "exact", "141"), ("answers to grouped questions (150)", "grouped_exact", "106"),
-                ("opening sentences (20)", "open_exact", "16"), ("a sign said or uncertain read as \"no\"", "false_no", "2"),
-                ("a denied sign read as \"yes\"", "false_yes", "6"),
-                ("patients (60): exact / under-triaged", "patients", "57 / 0")]),
-    "blind6": ("A sixth blind set (tests/data/blind6/), written at the start of the next round by three helper sessions "
-               "that read only the questions, the contract and the labelling guides (four opening labels were changed "
-               "before scoring, see the file). First sight is the code when it arrived (e628a43); then it was tuned on, "
-               "so \"now\" is a training score. blind5, whose failures were not studied, moved from 142 to the number "
-               "in its table above with the same changes.", "first sight",
-               [("answers, all (424)", "exact", "326"), ("answers to grouped questions (240)", "grouped_exact", "183"),
-                ("answers to single questions (82)", "single_exact", "56"), ("opening sentences (51)", "open_exact", "42"),
-                ("weeks answers (51)", "weeks_exact", "45"), ("a sign said or uncertain read as \"no\"", "false_no", "8"),
-                ("a denied sign read as \"yes\"", "false_yes", "14"),
-                ("patients (149): exact / under-triaged", "patients", "132 / 1")]),
-    "blind7": ("A seventh blind set (tests/data/blind7/), written in the same round after its rules by two more helper "
-               "sessions, asked for phrasings a parser would find hard, and kept held out: only its two answers that "
-               "read a sign as \"no\" and its three under-triaged patients were looked at (and their classes fixed), so "
-               "\"now\" is still nearly a held-out score. On it the code before the round (e628a43) scored 137 answers "
-               "(97 grouped, 3 false no) and 79 / 3 patients; the columns are the code when the set arrived.",
-               "first sight",
-               [("answers, all (209)", "exact", "140"), ("answers to grouped questions (156)", "grouped_exact", "99"),
-                ("answers to single questions (53)", "single_exact", "41"),
-                ("a sign said or uncertain read as \"no\"", "false_no", "2"),
-                ("a denied sign read as \"yes\"", "false_yes", "8"),
-                ("patients (94): exact / under-triaged", "patients", "80 / 3")]),
-    "blind8": ("An eighth blind set (tests/data/blind8/), written at the start of the next round by four helper "
-               "sessions from the contract, the questions and the guides only (392 answers by two, 120 patients by two "
-               "more), and kept held out: the round's rules were found on blind7, "
-               "and of blind8 only its answers that read a sign as \"no\" were looked at. First sight is the code as "
-               "the round began (e284c8a). In the round after, its lines that changed were seen in diffs while rules "
-               "found on blind7 and blind9 were checked, so \"now\" is close to, but no longer, a held-out score.",
-               "first sight",
-               [("answers, all (392)", "exact", "308"), ("answers to grouped questions (264)", "grouped_exact", "197"),
-                ("answers to single questions (52)", "single_exact", "43"), ("opening sentences (44)", "open_exact", "40"),
-                ("weeks answers (32)", "weeks_exact", "28"), ("a sign said or uncertain read as \"no\"", "false_no", "3"),
-                ("a denied sign read as \"yes\"", "false_yes", "20"),
-                ("patients (120): exact / under-triaged", "patients", "101 / 0")]),
-    "blind9": ("A ninth blind set (tests/data/blind9/), written in the round after by four helper sessions from the "
-               "contract, the questions and the guides only, asked for speakers under-represented before (second-"
-               "language English, older and very young mothers, other regions). First sight is the code when it was "
-               "asked for (57222fd). Then its answers and patients p10_001-060 were tuned on (so \"now\" is a "
-               "training score); of p10_061-120 (first sight 55/60, 0 under) two failures were looked at.",
-               "first sight",
-               [("answers, all (396)", "exact", "277"), ("answers to grouped questions (268)", "grouped_exact", "175"),
-                ("answers to single questions (64)", "single_exact", "49"), ("opening sentences (40)", "open_exact", "32"),
-                ("weeks answers (24)", "weeks_exact", "21"), ("a sign said or uncertain read as \"no\"", "false_no", "4"),
-                ("a denied sign read as \"yes\"", "false_yes", "28"),
-                ("patients (120): exact / under-triaged", "patients", "112 / 1")]),
-    "blind10": ("A tenth blind set (tests/data/blind10/), written at the start of the round after by four helper "
-                "sessions from the contract, the questions' wording and new guides only (the earlier guides were lost "
-                "with their machine). First sight is the code when it was asked for (65a085f). Its 246 grouped answers "
-                "and the false no's and yes's of the rest were tuned on; its patients were kept held out (only their "
-                "under-triage flags were read: all nine were the writers giving `expect` as the urgency after a "
-                "correction said after the advice, now the first advice's, as in the other sets; see the file's head).",
-                "first sight",
-                [("answers, all (399)", "exact", "291"), ("answers to grouped questions (246)", "grouped_exact", "176"),
-                 ("answers to single questions (72)", "single_exact", "49"), ("opening sentences (47)", "open_exact", "36"),
-                 ("weeks answers (34)", "weeks_exact", "30"), ("a sign said or uncertain read as \"no\"", "false_no", "8"),
-                 ("a denied sign read as \"yes\"", "false_yes", "14"),
-                 ("patients (120, held out): exact / under-triaged", "patients", "111 / 0")]),
-    "blind11": ("An eleventh blind set (tests/data/blind11/), written by two more helper sessions in the same round, "
-                "after its first rules had landed (0af5b00), to see them held out; the patient writer was told that "
-                "`expect` is the first advice's. First sight is 0af5b00 with that round's data edits so far. Then its "
-                "answers were tuned on; its patients were kept held out (77/80 on 65a085f too).",
-                "first sight",
-                [("answers, all (220)", "exact", "165"), ("answers to grouped questions (180)", "grouped_exact", "132"),
-                 ("answers to single questions (40)", "single_exact", "33"),
-                 ("a sign said or uncertain read as \"no\"", "false_no", "0"),
-                 ("a denied sign read as \"yes\"", "false_yes", "9"),
-                 ("patients (80, held out): exact / under-triaged", "patients", "77 / 0")]),
-    "blind12": ("A twelfth blind set (tests/data/blind12/), opening sentences only, written by one more helper "
-                "session in that round: 120 that describe an emergency in the person's own words and 80 traps. At "
-                "first sight (the round's code when they came) 77 of the 120 got the emergency advice in the reply "
-                "to the opening, and 7 traps did; after tuning on them 119 and 0 (tests/intents/test_blind_material.py).",
-                "first sight",
-                [("emergencies (120) advised at once / traps (80) advised as one", "openings", "77 / 7"),
-                 ("opening sentences (200), exact", "open_exact", "118"),
-                 ("a sign said or uncertain read as \"no\"", "false_no", "1"),
-                 ("a denied sign read as \"yes\"", "false_yes", "1")]),
-    "blind13": ("A thirteenth blind set (tests/data/blind13/), written late in that round by two more helper sessions "
-                "to measure its rules held out: 200 answers to grouped questions, 80 patients. First sight is the "
-                "round's code then (on 65a085f, where the round began: answers 156, 2 false no, 7 false yes; patients "
-                "75 / 1). Only its false no's, one spurious sign and its under-triaged patient were looked at; its "
-                "whole failure list was seen once at the end of the round, and nothing was changed after that.",
-                "first sight",
-                [("answers to grouped questions (200)", "grouped_exact", "155"),
-                 ("a sign said or uncertain read as \"no\"", "false_no", "2"),
-                 ("a denied sign read as \"yes\"", "false_yes", "5"),
-                 ("patients (80): exact / under-triaged", "patients", "77 / 1")]),
-}
-
-
 def markdown(r: dict) -> str:
+    from benchmarks import blind
+
     lines = ["## Dialogue and understanding (`benchmarks/dialogue_bench.py`)", ""]
     lines.append("Questions asked on a path with no red flag, open question included (every answer \"no\"):")
     lines.append("")
@@ -238,10 +117,12 @@ def markdown(r: dict) -> str:
         p = b[key]
         lines.append(f"| {label}: exact / under-triaged / questions per case | {first[0]} / {first[1]} / {first[2]} | "
                      f"{p['exact']} / {p['under']} / {p['questions_per_case']:.1f} |")
-    for name, (intro, first_header, rows) in LATER_SETS.items():
+    for name in blind.SETS:  # how each was written and its first sight: tests/data/<set>/about.yaml
+        about = blind.set_about(name)
         a, p = b["later"][name]["answers"], b["later"][name]["patients"]
-        lines += ["", intro, "", f"| set | {first_header} | now |", "|---|" + "---:|" * (first_header.count("|") + 2)]
-        for label, key, first in rows:
+        first_header = about["first_header"]
+        lines += ["", about["intro"], "", f"| set | {first_header} | now |", "|---|" + "---:|" * (first_header.count("|") + 2)]
+        for label, key, first in ((r["label"], r["key"], r["first"]) for r in about["rows"]):
             o = b["later"][name].get("openings") or {}
             now = f"{p['exact']} / {p['under']}" if key == "patients" else (
                 f"{o['caught']} / {o['false_emergencies']}" if key == "openings" else a[key])

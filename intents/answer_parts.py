@@ -181,3 +181,10 @@ class AnswerParts:
         once = {(tuple(t.slots), t.span): t for t in reversed(targets)}  # "blood" found as two phrases: one target
         return sorted(once.values(), key=lambda t: t.span)
 
+
+def words_around(text: str, part: Span, spans: list[Span]) -> str:
+    """The part's words other than the spans (its targets) and filler."""
+    rest = list(text[part[0]:part[1]])
+    for a, b in spans:
+        rest[a - part[0]:b - part[0]] = " " * (b - a)
+    return FILLER.sub(" ", "".join(rest))

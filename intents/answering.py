@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from intents.answer_parts import DETERMINER, FILLER, AnswerParts, Mention, Span, Target, bare_name
+from intents.answer_parts import DETERMINER, AnswerParts, Mention, Span, Target, bare_name, words_around
 from intents.context import ELSEWHERE, ContextRules
 from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
 # only "and", "or" between two names: "breathing and chest are fine"
 _JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")
+_CONCLUDING = re.compile(r" *so ")  # "..., so no" sums up: it answers the whole question
 
 
 class AnswerReader:
@@ -51,6 +52,7 @@ class AnswerReader:
         self._answer_words = answer_words or re.compile(r"(?!)")
         self._about_before = compile_phrases(data.about_the_sign_before, macros)
         self._fine = compile_phrases(data.fine_after_a_name, macros)
+        self._question_back = compile_phrases(data.question_backs, macros)
 
     # --- parts of an answer ------------------------------------------------------------
 
@@ -111,20 +113,14 @@ class AnswerReader:
             return 0 < len(following.split()) <= 3 and bool(self._answer_words.fullmatch(following.strip(" ,.")))
         if all(self._own(text, t, part) is not None for t in inside):
             return False  # "I fainted this morning", "only a week": they say it themselves
-        return not self._around(text, part, [t.span for t in inside]).strip(" .,")
-
-    @staticmethod
-    def _around(text: str, part: Span, spans: list[Span]) -> str:
-        """The part's words other than the spans (its targets) and filler."""
-        rest = list(text[part[0]:part[1]])
-        for a, b in spans:
-            rest[a - part[0]:b - part[0]] = " " * (b - a)
-        return FILLER.sub(" ", "".join(rest))
+        if self._question_back is not None and self._question_back.fullmatch(following.strip(" ,.")):
+            return True  # "numb as well, did you say? no, not numb"
+        return not words_around(text, part, [t.span for t in inside]).strip(" .,")
 
     def _listed_name(self, text: str, part: Span, inside: list[Target]) -> bool:
         """One more sign named in a list waiting for its answer ("numb round my bum,
         accidents on the loo, no"): a few words around it, no statement of its own."""
-        words = self._around(text, part, [t.span for t in inside])
+        words = words_around(text, part, [t.span for t in inside])
         return all(not t.position and self._own(text, t, part) is None for t in inside) and \
             len(words.split()) <= 3 and bare_name(words)
 
@@ -179,7 +175,7 @@ class AnswerReader:
                 # "breathing, no, that's all fine" to the nerves question: the answer words
                 # after another sign's bare name are that sign's
                 names = [(slot, span) for slot, span in others_named if part[0] <= span[0] < part[1]]
-                if names and not self._around(text, part, [span for _, span in names]).strip(" .,?!"):
+                if names and not words_around(text, part, [span for _, span in names]).strip(" .,?!"):
                     elsewhere = {slot for slot, _ in names}
                     continue
                 if any(part[0] <= o[0] < part[1] for o in others_said):
@@ -210,9 +206,9 @@ class AnswerReader:
                     # "leaking fluid, no, I haven't had that"; "breathing, no, that's all fine"
                     said_before, topic, previous = topic, [], {words}
                     continue
-                if words and previous == {words}:
+                if words and previous == {words} and not _CONCLUDING.match(chunk):
                     previous = set()
-                    continue  # "no bleeding, no": the "no" repeats the part before it
+                    continue  # "no bleeding, no": the "no" repeats the part before it ("..., so no" sums up)
                 if words:
                     filed.general.append(words)
                     if words == "yes" and self._hedge_only(chunk, asking):

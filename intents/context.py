@@ -53,6 +53,8 @@ class ContextRules:
         never a negation cue."""
         self._termination = compile_phrases(cues.terminations + ["\\."])
         self._explanation = compile_phrases(cues.explanations)
+        self._openers = compile_phrases(cues.fronted_openers)
+        self._now = compile_phrases(cues.now_words)
         # a clause that takes back the one before it (negated.anaphoric)
         self.retraction = (re.compile("|".join(f"(?:{p})" for p in cues.negated.anaphoric))
                            if cues.negated.anaphoric else None)
@@ -77,18 +79,34 @@ class ContextRules:
         return bool(NEGATION_WORD.search(chunk))
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int, int]:
-        """Character bounds of the clause around text[start:end], and where it begins if a
-        "because" does not end it (for the contexts that reach across one), in one pass."""
+        """Character bounds of the clause around text[start:end], and where it begins for
+        the contexts that reach across a "because" or from a fronted opener, in one pass."""
         left, right, reach = 0, len(text), 0
         for m in self._termination.finditer(text):
             if m.end() <= start:
-                left = m.end()
+                before, left = left, m.end()
                 if self._explanation is None or not self._explanation.fullmatch(m.group()):
-                    reach = m.end()
+                    reach = before if self._fronted(text, before, m, start) else m.end()
             elif m.start() >= end:
                 right = m.start()
                 break
         return left, right, reach
+
+    def _fronted(self, text: str, begin: int, comma: re.Match, start: int) -> bool:
+        """Whether text[begin:comma.start()] only opens the sentence with a past or another
+        person's cue ("last time", "with my first", "my mate"), so that it reaches the
+        clause after the comma, where the mention at `start` is."""
+        if not comma.group().startswith(",") or self._now is not None and self._now.search(text, comma.start(), start):
+            return False
+        opener = text[begin:comma.start()].strip(" ,.")
+        while self._openers is not None and (m := self._openers.match(opener)):
+            opener = opener[m.end():].strip(" ,")
+        for kind, cues in self._kinds:
+            cue = cues.forward.match(opener) if kind in ("historical", "family") and cues.forward is not None else None
+            if cue:
+                rest = opener[cue.end():]
+                return len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest)
+        return False
 
     def of_mention(self, text: str, start: int, end: int,
                    within: tuple[int, int] | None = None) -> tuple[Context, tuple[int, int] | None]:

@@ -92,13 +92,36 @@ def packaged_data():
     return resources.files("intents").joinpath("data")
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key given twice in one mapping: YAML keeps only the last,
+    so a second `absent:` under a sign would silently drop the first list."""
+
+
+def _unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} given twice (first on line {seen[key]})", key_node.start_mark)
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def _load_yaml(text: str):
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def _read(name: str, folder=None) -> dict:
     try:
         text = (folder or packaged_data()).joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise InteractionModelError(f"intents/data/{name}: file is missing") from exc
     try:
-        data = yaml.safe_load(text)
+        data = _load_yaml(text)
     except yaml.YAMLError as exc:
         raise InteractionModelError(f"intents/data/{name}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
@@ -142,13 +165,13 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for command in ("repeat", "help", "stop", "start_over", "clarify"):
         check(f"commands.{command}", getattr(vocab.commands, command))
     for slot, patterns in vocab.signs.items():
-        for part in ("present", "absent", "negatable", "exclude", "partial"):
+        for part in ("present", "absent", "negatable", "exclude", "partial", "absent_when_asked"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     a = vocab.answering
     for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),
                            ("hedges.phrases", a.hedges.phrases), ("corrections", a.corrections),
                            ("over_in_a_correction", a.over_in_a_correction),
-                           ("fine_after_a_name", a.fine_after_a_name),
+                           ("fine_after_a_name", a.fine_after_a_name), ("question_backs", a.question_backs),
                            ("descriptions", a.descriptions),
                            *((f"names.{k}", v) for k, v in a.names.items()),
                            *((f"references.{k}", v) for k, v in a.references.items())]:
@@ -244,7 +267,7 @@ def _read_locale(name: str, locale: str, folder=None) -> dict:
         return data
     where = f"intents/data/locales/{locale}/{name}"
     try:
-        override = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        override = _load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise InteractionModelError(f"{where}: not valid YAML: {exc}") from exc
     if not isinstance(override, dict):

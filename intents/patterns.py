@@ -89,6 +89,13 @@ def expand_macros(pattern: str, macros: dict[str, str]) -> str:
 _GAP = "(?:\\w+ )"
 _GAP_WITHOUT_NEGATION = "(?:(?!(?:not|no|never|nor|but|though|although|however|except|whereas) )\\w+ )"
 NEGATION_WORD = re.compile(r"(?<![a-z])(?:not|no|never|nor|none|without)(?![a-z])")
+# the same for a stretch of the sentence ("tummy <same_sentence_50> all the time" must not
+# read "my tummy hurts but it comes and goes, it's not there all the time")
+_SPAN = re.compile(r"\[\^\.\]\{0,(\d+)\}")
+# A "not" that describes ("doesn't go away", "never stops") is no denial: the span may cross it.
+_SPAN_WITHOUT_NEGATION = (r"(?:(?!(?<![a-z])(?:(?:not|no|never|nor)(?![a-z])(?! (?:go|goes|going|stop|stops|stopping|let|lets|"
+                          r"letting|ease|eases|easing|get|gets|getting|help|helps|helping|improve|improving|better|matter)(?![a-z]))"
+                          r"|(?:but|though|although|however|except|whereas)(?![a-z])))[^.]){0,\1}")
 
 
 def compile_phrases(
@@ -99,7 +106,7 @@ def compile_phrases(
         return None
     parts = [expand_macros(p, macros or {}) for p in phrases]
     if guard_gaps:
-        parts = [p.replace(_GAP, _GAP_WITHOUT_NEGATION) for p in parts]
+        parts = [_SPAN.sub(_SPAN_WITHOUT_NEGATION, p.replace(_GAP, _GAP_WITHOUT_NEGATION)) for p in parts]
     # longest alternatives first so "i do not think so" wins over "i do not"
     parts.sort(key=len, reverse=True)
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in parts) + r")(?![a-z0-9])")

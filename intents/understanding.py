@@ -92,9 +92,9 @@ def with_signs_from(best: Understanding, others: list[Understanding]) -> Underst
 
 
 class _SignPatterns:
-    def __init__(self, present, absent, negatable, exclude, partial):
+    def __init__(self, present, absent, negatable, exclude, partial, absent_when_asked):
         self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude
-        self.partial = partial
+        self.partial, self.absent_when_asked = partial, absent_when_asked
 
 
 class Understander:
@@ -110,6 +110,7 @@ class Understander:
                 compile_phrases(p.negatable, macros),
                 compile_phrases(p.exclude, macros),
                 compile_phrases(p.partial, macros, guard_gaps=True),
+                compile_phrases(p.absent_when_asked, macros, guard_gaps=True),
             )
             for slot, p in vocab.signs.items()
         }
@@ -153,23 +154,26 @@ class Understander:
         """Every sign phrase in `text`: (slot, value, match); value "yes" for a present
         phrase, "no" for an absent one, None for a negatable one."""
         for slot, patterns in self._signs.items():
+            # what only looks like the sign is no mention of it ("both sides" is not "one
+            # side"), but a phrase ruling the sign out may hold it ("the pain is on both sides")
             searchable = _blank(text, patterns.exclude)
             for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable),
-                                   (PART, patterns.partial)):
+                                   (PART, patterns.partial), ("no", patterns.absent_when_asked)):
                 if pattern is not None:
-                    for m in pattern.finditer(searchable):
+                    for m in pattern.finditer(text if value == "no" else searchable):
                         yield slot, value, m
 
     def signs(self, text: str, skip: set[str] = frozenset(), matches=None,
-              correcting: bool = False) -> tuple[dict[str, str], list[Span]]:
+              correcting: bool = False, asking: list[str] = ()) -> tuple[dict[str, str], list[Span]]:
         """Signs mentioned, with their value, and the spans that express them. skip: signs
         read by the answer reader instead (the pending question's); matches: the text's
-        sign_matches, when the caller has them already."""
+        sign_matches, when the caller has them already; asking: the pending question's
+        signs, which its own answer phrases may rule out ("the same" to "getting worse?")."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
-            if slot in skip:
-                continue
+            if slot in skip or (m.re is self._signs[slot].absent_when_asked and not correcting and slot not in asking):
+                continue  # "the same as always" rules out worsening only when asked, or in a correction
             context, cue = self._context.of_mention(text, m.start(), m.end())
             meaning = mention_value(value, context, m.group(), correcting)
             if correcting and meaning == "yes" and self._over.match(text, m.end()):
@@ -243,7 +247,7 @@ class Understander:
         asking = asking or []
         matches = list(self.sign_matches(text))  # once: the mentions and the answer reader share them
         matches = self._reader.ambiguous(text, asking, matches) if expecting == "yes_no" else matches
-        signs, taken = self.signs(text, matches=matches)
+        signs, taken = self.signs(text, matches=matches, asking=asking)
         corrected: set[str] = set()
         begin = self._reader.correction_start(text)
         if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)

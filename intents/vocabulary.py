@@ -26,6 +26,11 @@ class ContextCues(Strict):
     # terminations that explain the clause before ("after my last baby, because I couldn't
     # pee"): a past, another person's or a what-if context reaches across them
     explanations: list[str] = Field(default_factory=list)
+    # a past, another person's or a what-if cue said first, before a comma ("Last time, I
+    # had bleeding", "My sister, she had"): it reaches the next clause, unless that clause
+    # says it is about now
+    fronted_openers: list[str] = Field(default_factory=list)
+    now_words: list[str] = Field(default_factory=list)
     negated: CueSet
     historical: CueSet
     family: CueSet
@@ -41,6 +46,9 @@ class SignPatterns(Strict):
     # one half of a sign with two ("chest pain" of "trouble breathing or chest pain"): said,
     # it is the sign; denied, it leaves the other half open, so it rules nothing out (rule 10)
     partial: list[str] = Field(default_factory=list)
+    # phrases that rule the sign out only in answer to a question about it: "the same as
+    # always" to "is it getting worse?", not to "is the baby moving less?" (rule 10)
+    absent_when_asked: list[str] = Field(default_factory=list)
 
 
 class Commands(Strict):
@@ -124,6 +132,9 @@ class Answering(Strict):
     # the whole part after a sign named alone, saying it is fine: "chest, also okay" is a no,
     # though "okay" alone answers yes
     fine_after_a_name: list[str] = Field(default_factory=list)
+    # a part that asks back what was asked ("numb as well, did you say?"): the signs named
+    # before it wait for the answer after it
+    question_backs: list[str] = Field(default_factory=list)
     minimizers: Minimizers
     hedges: Hedges
     severity_denials: SeverityDenials | None = None

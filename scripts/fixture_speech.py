@@ -100,7 +100,9 @@ def synth(voice, text: str) -> np.ndarray:
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "a.wav")
         synth_raw(voice, text, p)
-        if not os.path.exists(p):  # pyttsx3 now and then ends without writing: once more
+        for _ in range(2):  # pyttsx3 now and then ends without writing, or writes nothing: again
+            if os.path.exists(p) and os.path.getsize(p) > 44:
+                break
             synth_raw(voice, text, p)
         pcm = decode_wav(Path(p).read_bytes())
     x = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0

@@ -48,8 +48,8 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 372
-    assert t["exact"] >= 692, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 374
+    assert t["exact"] >= 696, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -81,29 +81,33 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           false no, 9 false yes), 77/80 (0 under); its answers tuned on, its patients held out
 #   blind13: written late in that round; first seen 155/200 grouped (2 false no, 5 false yes), 77/80
 #           (1 under, looked at and fixed); kept held out otherwise
-# All but blind5 and the patients of blind10 and blind11 were tuned on since, so their floors are training scores.
+#   blind14: written at the start of the round after; first seen 150/220 (110/162 grouped, 1 false
+#           no, 6 false yes), 64/80 (1 under, looked at and its class fixed); its answers tuned on,
+#           its patients held out
+# All but blind5 and the patients of blind10, blind11 and blind14 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 277, 184, 143),
+    "blind2": (1, 278, 185, 143),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
-    "blind4": (0, 209, 148, 80),
+    "blind4": (0, 213, 151, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 159, 121, 60),
-    "blind6": (1, 366, 209, 148),
+    "blind6": (1, 369, 212, 148),
     "blind7": (0, 156, 111, 92),
-    "blind8": (0, 326, 214, 116),
-    "blind9": (0, 310, 205, 117),
+    "blind8": (0, 329, 217, 117),
+    "blind9": (0, 312, 207, 117),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 304, 184, 113),
-    "blind11": (0, 168, 133, 77),
-    "blind12": (1, 159, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
+    "blind10": (5, 307, 187, 115),
+    "blind11": (0, 174, 139, 77),
+    "blind12": (1, 160, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
-    "blind13": (2, 156, 156, 78),
+    "blind13": (2, 160, 160, 79),
+    "blind14": (0, 165, 121, 66),
 }
 
 
@@ -135,3 +139,13 @@ def test_emergencies_in_the_opening_are_advised_at_once(dialogue):
     result = blind.score_openings(dialogue, blind.set_answers("blind12"))
     assert result["emergencies"] == 120 and result["caught"] >= 119, result
     assert result["false_emergencies"] == 0, result
+
+
+@pytest.mark.parametrize("name", blind.SETS)
+def test_every_later_set_says_how_it_was_written_and_first_scored(name):
+    """BENCHMARKS.md's table for each set comes from its about.yaml: every row names a score
+    the benchmark has ("now"), so a new set cannot be added without its first-sight numbers."""
+    about = blind.set_about(name)
+    assert about["intro"].strip() and about["first_header"].strip()
+    scores = {"exact", "grouped_exact", "single_exact", "open_exact", "false_no", "false_yes", "patients", "openings"}
+    assert about["rows"] and all(r["key"] in scores and str(r["first"]).strip() for r in about["rows"])

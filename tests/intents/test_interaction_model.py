@@ -89,6 +89,19 @@ def test_broken_yaml_names_the_file(tmp_path):
         im.load(data=folder)
 
 
+def test_a_key_given_twice_is_refused_not_half_read(tmp_path):
+    """YAML keeps the last of two equal keys: a second `absent:` under a sign would drop
+    the first list without a word, and the answers it covered would stop being read."""
+    folder = _copy_of_the_data(tmp_path)
+    text = (folder / "vocabulary.yaml").read_text()
+    anchor = "\n  fever:\n"
+    assert anchor in text
+    text = text.replace(anchor, anchor + '    absent: ["no fever"]\n    absent: ["not hot"]\n', 1)
+    (folder / "vocabulary.yaml").write_text(text)
+    with pytest.raises(im.InteractionModelError, match=r"vocabulary.yaml: not valid YAML: key 'absent' given twice"):
+        im.load(data=folder)
+
+
 def test_the_recognisers_phrases_are_checked_with_the_rest(tmp_path):
     """grammar.yaml has a schema and is validated at start-up like the other files."""
     folder = _copy_of_the_data(tmp_path)

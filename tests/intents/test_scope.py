@@ -1,0 +1,91 @@
+"""How far what is said reaches: a fronted "last time," or "my mate,", a question asked
+back, a phrase that answers only its own question, a stretch of words across a "not"
+(triage.md rules 7 and 10)."""
+
+import pytest
+
+from intents.dialogue import Dialogue
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return Dialogue()
+
+
+def opening(dialogue, text):
+    return dialogue.turn(dialogue.start("t"), text)
+
+
+def answer(dialogue, question, text):
+    state = opening(dialogue, "my back hurts")
+    return dialogue.turn(dialogue.asking(state, question), text)
+
+
+@pytest.mark.parametrize("text", [
+    "This is my third. Last time, right about now, I had bleeding and it was a whole thing. This time it's just my back.",
+    "With my first, I bled a lot around this time, so I'm nervous.",
+    "My sister, she had bleeding at thirty weeks, so I worry.",
+    "My mate had a bleed with hers and she went straight in. My back is sore.",
+])
+def test_a_past_or_someone_elses_sign_said_first_is_not_hers(dialogue, text):
+    assert opening(dialogue, text).slots["vaginal_bleeding"] is None
+
+
+@pytest.mark.parametrize("text", [
+    "Last time, I bled, this time I am bleeding too.",  # "this time": about now
+    "Last time I had a fever, I have bleeding now.",  # the opener has her own "I had"
+    "My friend, I have bleeding.",  # "I" after another person's cue: she speaks of herself
+    "Before I was pregnant I had sciatica, I now have bleeding.",
+])
+def test_her_own_sign_after_such_an_opener_still_counts(dialogue, text):
+    assert opening(dialogue, text).slots["vaginal_bleeding"] == "yes"
+
+
+def test_the_same_as_always_about_the_baby_does_not_rule_out_worsening(dialogue):
+    """A phrase that only answers "is it getting worse?" rules nothing out said elsewhere:
+    the pain's worsening is still asked (it was ruled out, and a worsening pain missed)."""
+    state = answer(dialogue, "fetal_movement", "I feel him moving the same as always.")
+    assert state.slots["fetal_movement"] == "no" and state.slots["worsening"] is None
+    assert answer(dialogue, "course", "it's the same as always, only started on Monday").slots["worsening"] == "no"
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("course", "It started four days ago, and yes, it's worse today than yesterday.", "persistent", "no"),
+    ("course", "Worse, yes, but it's only been since Sunday.", "persistent", "no"),
+    ("persistent", "about ten days, but now I've got pins and needles in my legs", "persistent", "no"),
+    ("course", "it's been a month and nothing helps", "persistent", "yes"),
+    # how long the fever has lasted is not how long the back pain has
+    ("fever_urine", "I've had a fever since yesterday, peeing's fine", "persistent", None),
+])
+def test_how_long_it_has_hurt_answers_the_two_weeks_question(dialogue, question, text, slot, expected):
+    assert answer(dialogue, question, text).slots[slot] == expected
+
+
+def test_a_sign_asked_back_waits_for_its_answer(dialogue):
+    state = answer(dialogue, "nerves", "Bowels, yes, I've had two accidents today. Numb as well, did you say? No, not numb.")
+    assert state.slots["bladder_bowel"] == "yes" and state.slots["saddle_numbness"] == "no"
+
+
+def test_a_stretch_of_words_does_not_cross_a_denial(dialogue):
+    state = answer(dialogue, "constant_abdominal", "There's pain in my tummy but it comes and goes, it's not there all the time.")
+    assert state.slots["constant_abdominal"] == "no"
+    # a "not" that describes the pain is crossed: "doesn't go away" is the sign
+    state = answer(dialogue, "belly_pain", "a really bad pain in my tummy that doesn't go away at all, it's constant")
+    assert state.slots["constant_abdominal"] == "yes"
+
+
+def test_actually_at_the_end_of_a_statement_corrects_nothing(dialogue):
+    state = answer(dialogue, "course", "Rest helps loads actually, I feel much better after a lie-down. It's steady, not worse.")
+    assert state.slots["worsening"] == "no" and state.slots["persistent"] == "no"
+    assert answer(dialogue, "bleeding_or_fluid", "no, actually, there was a bit of blood").slots["vaginal_bleeding"] == "yes"
+
+
+def test_what_only_looks_like_a_sign_may_still_rule_it_out(dialogue):
+    """"both sides" is excluded as a mention of "one side", yet says the pain is not on one side."""
+    state = answer(dialogue, "fever_urine", "No fever, no burning. The pain's on both sides, low down.")
+    assert state.slots["flank_pain"] == "no"
+
+
+def test_nearly_falling_is_not_a_fall(dialogue):
+    state = answer(dialogue, "onset_trauma", "No, nothing sudden. I nearly tripped over the dog's lead but caught myself.")
+    assert state.slots["trauma"] != "yes"
