@@ -147,5 +147,5 @@ def test_every_later_set_says_how_it_was_written_and_first_scored(name):
     the benchmark has ("now"), so a new set cannot be added without its first-sight numbers."""
     about = blind.set_about(name)
     assert about["intro"].strip() and about["first_header"].strip()
-    scores = {"exact", "grouped_exact", "single_exact", "open_exact", "false_no", "false_yes", "patients", "openings"}
+    scores = {"exact", "grouped_exact", "single_exact", "open_exact", "weeks_exact", "false_no", "false_yes", "patients", "openings"}
     assert about["rows"] and all(r["key"] in scores and str(r["first"]).strip() for r in about["rows"])
