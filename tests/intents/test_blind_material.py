@@ -86,28 +86,28 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           its patients held out
 # All but blind5 and the patients of blind10, blind11 and blind14 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 278, 185, 143),
+    "blind2": (1, 279, 186, 143),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
     "blind4": (0, 213, 151, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
-    "blind5": (0, 159, 121, 60),
-    "blind6": (1, 369, 212, 148),
-    "blind7": (0, 156, 111, 92),
-    "blind8": (0, 329, 217, 117),
+    "blind5": (0, 160, 122, 60),
+    "blind6": (1, 370, 212, 149),
+    "blind7": (0, 157, 112, 92),
+    "blind8": (0, 329, 218, 118),
     "blind9": (0, 312, 207, 117),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 307, 187, 115),
-    "blind11": (0, 174, 139, 77),
-    "blind12": (1, 160, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
+    "blind10": (5, 308, 188, 115),
+    "blind11": (0, 175, 140, 77),
+    "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 160, 160, 79),
-    "blind14": (0, 165, 121, 66),
+    "blind14": (0, 170, 122, 66),
 }
 
 
