@@ -160,6 +160,11 @@ class AnswerParts:
                  mentions: list[Mention], positions: dict[str, list[str]]) -> list[Target]:
         """Everything in text[begin:] that names one of the asked signs."""
         asked = set(asking)
+        # a bare word inside a phrase ruling the same sign out is that phrase's: "waters" in
+        # "my waters are still intact" is no mention waiting for an answer
+        mentions = [m for m in mentions if m.kind is not None or not any(
+            o.slot == m.slot and o.kind == "no" and o.span != m.span and o.span[0] <= m.span[0] and m.span[1] <= o.span[1]
+            for o in mentions)]
         targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part") for m in mentions if m.slot in asked]
         # a phrase of another sign that says nothing by itself ("accidents" for a fall) does
         # not hide the name of a sign asked about ("a couple of accidents" to the bladder)
