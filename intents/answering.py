@@ -44,6 +44,7 @@ class AnswerReader:
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
         self._hedge = compile_phrases(data.hedges.phrases, macros)
+        self._how_often = compile_phrases(data.hedges.how_often, macros) or re.compile(r"(?!)")
         self.hedge_sensitive = set(data.hedges.not_an_answer_for)
         mild = data.severity_denials  # "a normal headache, nothing severe": not the severe sign
         self._mild = compile_phrases(mild.phrases, macros) if mild else None
@@ -273,7 +274,7 @@ class AnswerReader:
                     continue
                 if picked:
                     filed.exclusive = filed.exclusive or value in ("yes", "unsure")
-                filed.put(t, value)
+                filed.put(t, value, hedged=bool(self._how_often.search(chunk)))
                 previous.add(value)
                 if small and value == "yes":
                     filed.minimized.update(set(t.slots) & self._mild_possible)

@@ -169,7 +169,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     a = vocab.answering
     for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),
-                           ("hedges.phrases", a.hedges.phrases), ("corrections", a.corrections),
+                           ("hedges.phrases", a.hedges.phrases), ("hedges.how_often", a.hedges.how_often), ("corrections", a.corrections),
                            ("over_in_a_correction", a.over_in_a_correction),
                            ("fine_after_a_name", a.fine_after_a_name), ("question_backs", a.question_backs),
                            ("descriptions", a.descriptions),

@@ -44,11 +44,15 @@ class Filed:
     unplaced: bool = False  # "apart from <something not asked about>, no": that no is unclear
     hedged: bool = False  # the only yes was a hedge ("sometimes")
     denied_elsewhere: set[str] = field(default_factory=set)  # signs of another question named, then a no
+    hedged_yes: set[str] = field(default_factory=set)  # said only with a hedge: "sometimes it's worse"
+    firm_yes: set[str] = field(default_factory=set)  # said at least once without one
 
-    def put(self, t: Target, value: str) -> None:
+    def put(self, t: Target, value: str, hedged: bool = False) -> None:
         """Files what the answer says of a target: under its signs, under `broad` for
         "both", "all of them", under `others` for "the rest", or, for half of a sign
-        denied, under `partly` until the other half is."""
+        denied, under `partly` until the other half is. hedged: a yes said with a hedge."""
+        if value == "yes":
+            (self.hedged_yes if hedged else self.firm_yes).update(t.slots)
         if t.partial and value == "no":
             self.partly.setdefault(t.slots[0], set()).add(t.span)
             return
@@ -90,6 +94,8 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
     for slot, said in values.items():
         if slot in filed.minimized and "no" in said:
             continue  # "out of breath on the stairs, but that is not the sign asked about": ask alone
+        if "no" in said and slot in filed.hedged_yes and slot not in filed.firm_yes:
+            continue  # "sometimes it's worse in the evenings, but overall it's not getting worse": ask alone
         # "yes" may come from any mention; a contradiction without a correction keeps it.
         # Doubt about the sign itself outweighs the words that describe it: "not sure
         # about the fever, I feel a bit hot", "I'm damp down there, I don't know if it's

@@ -80,6 +80,8 @@ class Minimizers(Strict):
 class Hedges(Strict):
     phrases: list[str]
     not_an_answer_for: list[str]
+    # how often: a sign said "sometimes" and denied in the same answer is asked again alone
+    how_often: list[str] = Field(default_factory=list)
 
 
 class SeverityDenials(Strict):

@@ -89,3 +89,28 @@ def test_what_only_looks_like_a_sign_may_still_rule_it_out(dialogue):
 def test_nearly_falling_is_not_a_fall(dialogue):
     state = answer(dialogue, "onset_trauma", "No, nothing sudden. I nearly tripped over the dog's lead but caught myself.")
     assert state.slots["trauma"] != "yes"
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    ("course", "sometimes it's worse in the evenings, but overall it's not getting any worse", "worsening"),
+    ("fetal_movement", "he has quiet spells sometimes, but when i sit down he's kicking away, nothing's changed", "fetal_movement"),
+])
+def test_a_hedged_mention_then_a_denial_is_asked_again_alone(dialogue, question, text, slot):
+    """Neither a clear yes nor a clear no (rule 10): the sign is asked on its own."""
+    assert answer(dialogue, question, text).slots[slot] is None
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("nerves", "no, no numbness and i'm in full control of my bladder and bowels", "bladder_bowel", "no"),
+    ("legs", "no, it's only in my back, nothing in my legs and i'm walking about normally", "walking_difficulty", "no"),
+    ("bleeding_or_fluid", "no bleeding and my waters are still intact as far as i can tell", "fluid_leak", "no"),
+    ("breathing_fainting", "Breathing is not good, I am puffing very much, also the chest is hurting.", "breathing", "yes"),
+    ("weeks", "about nine weeks, it's still early days", "fetal_movement", None),
+    ("course", "no, it's not getting worse, it's been a mild ache on and off", "contractions", None),
+])
+def test_words_of_the_sign_that_say_the_opposite(dialogue, question, text, slot, expected):
+    assert answer(dialogue, question, text).slots[slot] == expected
+
+
+def test_not_much_blood_is_some_blood(dialogue):
+    assert answer(dialogue, "bleeding_or_fluid", "not much blood, just a bit").slots["vaginal_bleeding"] in ("yes", "unsure")
