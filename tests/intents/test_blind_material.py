@@ -56,7 +56,7 @@ def test_blind_patients_are_not_under_triaged(dialogue):
     result = blind.score_patients(dialogue)
     under = [f for f in result["failures"] if any("UNDER" in p for p in f[1])]
     assert under == [], under
-    assert result["exact"] >= 261, result["failures"]
+    assert result["exact"] >= 265, result["failures"]
 
 
 # The later sets (BENCHMARKS.md says how each was written and what it scored at first sight):
@@ -96,8 +96,8 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind5": (0, 160, 122, 60),
     "blind6": (1, 370, 212, 149),
     "blind7": (0, 157, 112, 92),
-    "blind8": (0, 329, 218, 118),
-    "blind9": (0, 312, 207, 117),
+    "blind8": (0, 330, 218, 118),
+    "blind9": (0, 313, 208, 117),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
@@ -107,7 +107,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 160, 160, 79),
-    "blind14": (0, 170, 122, 66),
+    "blind14": (0, 171, 123, 66),
 }
 
 
