@@ -96,17 +96,17 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind5": (0, 160, 122, 60),
     "blind6": (1, 370, 212, 149),
     "blind7": (0, 157, 112, 92),
-    "blind8": (0, 330, 218, 118),
+    "blind8": (0, 332, 220, 118),
     "blind9": (0, 313, 208, 117),
     # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
     # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 308, 188, 115),
+    "blind10": (5, 309, 189, 115),
     "blind11": (0, 175, 140, 77),
     "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
-    "blind13": (2, 160, 160, 79),
+    "blind13": (2, 162, 162, 79),
     "blind14": (0, 171, 123, 66),
 }
 

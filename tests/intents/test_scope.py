@@ -114,3 +114,14 @@ def test_words_of_the_sign_that_say_the_opposite(dialogue, question, text, slot,
 
 def test_not_much_blood_is_some_blood(dialogue):
     assert answer(dialogue, "bleeding_or_fluid", "not much blood, just a bit").slots["vaginal_bleeding"] in ("yes", "unsure")
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("legs", "Just the walking's hard. The other two, no.", {"walking_difficulty": "yes", "leg_weakness": "no", "radiating": "no"}),
+    ("legs", "Naw, nae pins an needles, it disnae go doon ma legs, an ah can walk fine.", {"radiating": "no"}),
+    ("fever_urine", "None of them, but my left leg's gone all weak and wobbly today.", {"flank_pain": "no", "leg_weakness": "yes"}),
+    ("breathing_fainting", "No o, my breath is correct, I never faint.", {"breathing": "no", "fainting": "no"}),
+])
+def test_references_respellings_and_sides_of_the_body(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text).slots
+    assert {s: slots[s] for s in expected} == expected

@@ -66,7 +66,8 @@ class WhisperOptions:
     # going the same way) or Whisper is unsure of it; "agree": as "unsure", but an unsure
     # reading must share a word with the grammar's answer ("kind on" / "kind of"); "never"
     fallback: str = "agree"
-    cross_check: str = "unsure"  # yes/no: ask the grammar engine too "never" | "unsure" | "always"
+    # yes/no: ask the grammar engine too "never" | "unsure" | "no" (unsure, and every "no") | "always"
+    cross_check: str = "unsure"
     # weeks: the same, for a reading that gives weeks (a reading that gives none falls back
     # unless fallback is "never"); measured on held-out voices, "always" leaves 8 wrong
     # numbers of 264 where "unsure" left about 20 (two_engines.py)

@@ -100,8 +100,10 @@ def with_grammar_engine(heard: Recognition, pcm: bytes, phrases: list[str] | Non
     direction = u.answer if u.answer in ("yes", "no") else None
     hint = hinted_direction(heard.text)
     if decided:
+        # "no": every "no" too, sure or not, as it is the answer that lowers the urgency
         ask_grammar = direction is not None and (
-            o.cross_check == "always" or (o.cross_check == "unsure" and not heard.confident))
+            o.cross_check == "always" or (o.cross_check in ("unsure", "no") and not heard.confident)
+            or (o.cross_check == "no" and direction == "no"))
     else:
         ask_grammar = o.fallback == "always" or (o.fallback != "never" and (hint is not None or not heard.confident))
     engine = grammar() if ask_grammar and phrases else None
