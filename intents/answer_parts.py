@@ -53,6 +53,10 @@ class Mention:
     words: str
 
 
+# only "and", "or" between two phrases: "numbness and bladder are fine" share the "fine"
+_JOINED = re.compile(r"[ ,]*(?:and|or|nor)(?: (?:the|my))?[ ,]*")
+
+
 @dataclass
 class Target:
     slots: list[str]  # [] for "the rest": the signs not named
@@ -61,6 +65,9 @@ class Target:
     mention: Mention | None = None  # a sign phrase: its value comes from its context
     position: bool = False  # "the second one", "both": it picks signs, it never waits for an answer
     partial: bool = False  # a name of half of its sign ("numbness" for the legs): denied, it says nothing
+    # other signs' phrases after it: a denial inside one is that sign's ("only the numb feeling
+    # peeing and pooing are normal": "are normal" is the toilet's, not the numbness's)
+    later_phrases: tuple[Span, ...] = ()
 
 
 class AnswerParts:
@@ -165,7 +172,10 @@ class AnswerParts:
         mentions = [m for m in mentions if m.kind is not None or not any(
             o.slot == m.slot and o.kind == "no" and o.span != m.span and o.span[0] <= m.span[0] and m.span[1] <= o.span[1]
             for o in mentions)]
-        targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part") for m in mentions if m.slot in asked]
+        targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part",
+                          later_phrases=tuple(o.span for o in mentions if o.slot != m.slot and o.kind is not None
+                                              and o.span[0] >= m.span[1] and not _JOINED.fullmatch(text[m.span[1]:o.span[0]])))
+                   for m in mentions if m.slot in asked]
         # a phrase of another sign that says nothing by itself ("accidents" for a fall) does
         # not hide the name of a sign asked about ("a couple of accidents" to the bladder)
         taken = [m.span for m in mentions if m.slot in asked or m.kind is not None]

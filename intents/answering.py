@@ -82,7 +82,7 @@ class AnswerReader:
         if not t.position and self._context.of_mention(text, t.span[0], t.span[1])[0] in ELSEWHERE:
             return "skip"
         if t.mention is not None:
-            context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part)
+            context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part, others=t.later_phrases)
             value = self._value_of(t.mention.kind, context, t.mention.words)
             if value is None and t.partial and (context == "negated" or NEGATION_WORD.search(t.mention.words)):
                 return "no"  # half of the sign denied: kept apart until the other half is (_put)
@@ -230,7 +230,10 @@ class AnswerReader:
                 continue
             # "breathing and chest are fine": what the part after says of its signs is the
             # topic's too (settled below); a topic with no answer after it is named, so yes
-            short = all(t.mention is None or len(t.mention.words.split()) <= 2 for t in topic + inside)
+            # (or a phrase ruling its sign out with that verdict: "numbness and bladder are fine")
+            short = all(t.mention is None or len(t.mention.words.split()) <= 2 for t in topic) and all(
+                t.mention is None or len(t.mention.words.split()) <= 2 or (
+                    t.mention.kind == "no" and self._fine is not None and self._fine.search(t.mention.words)) for t in inside)
             joined = topic if short and topic and _JOINED.fullmatch(text[max(t.span[1] for t in topic):inside[0].span[0]]) else []
             shared = self._answer_in(chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking) \
                 if topic and short else None  # "a fall? no, I haven't fallen"

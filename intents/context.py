@@ -108,15 +108,21 @@ class ContextRules:
                 return len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest)
         return False
 
-    def of_mention(self, text: str, start: int, end: int,
-                   within: tuple[int, int] | None = None) -> tuple[Context, tuple[int, int] | None]:
+    def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,
+                   others: tuple[tuple[int, int], ...] = ()) -> tuple[Context, tuple[int, int] | None]:
         """The context of the mention at text[start:end], and the span of the cue that set it.
-        within: bounds the clause may not reach past (one part of an answer)."""
+        within: bounds the clause may not reach past (one part of an answer); others: other
+        signs' phrases after the mention, whose words are theirs, not cues for it."""
         left, right, reach = self.clause(text, start, end)
         if within is not None:
             left, right, reach = max(left, within[0]), min(right, within[1]), max(reach, within[0])
+        after = list(text[end:right])
+        for a, b in others:
+            if end <= a < right:
+                after[a - end:b - end] = " " * (min(b, right) - a)
+        theirs_blanked = "".join(after)
         for kind, cues in self._kinds:
-            before, after = text[reach if kind in ELSEWHERE else left:start], text[end:right]
+            before, after = text[reach if kind in ELSEWHERE else left:start], theirs_blanked
             if cues.pseudo is not None:  # blanked for this kind of cue only
                 before = cues.pseudo.sub(lambda m: " " * len(m.group()), before)
                 after = cues.pseudo.sub(lambda m: " " * len(m.group()), after)

@@ -98,10 +98,9 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind7": (0, 157, 112, 92),
     "blind8": (0, 332, 220, 118),
     "blind9": (0, 313, 208, 117),
-    # five false no's left, none of them tuned away yet: "peeing and pooing are normal" after
-    # the numb feeling negates it; "no nothing i did nearly black out"; "Walking's fine. Well,
+    # four false no's left: "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (5, 309, 189, 115),
+    "blind10": (4, 310, 190, 115),
     "blind11": (0, 175, 140, 77),
     "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"

@@ -125,3 +125,15 @@ def test_not_much_blood_is_some_blood(dialogue):
 def test_references_respellings_and_sides_of_the_body(dialogue, question, text, expected):
     slots = answer(dialogue, question, text).slots
     assert {s: slots[s] for s in expected} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # unpunctuated: the "are normal" is the toilet's phrase, not a denial of the numbness
+    ("only the tingly numb feeling on the inside of my thighs peeing and pooing are normal",
+     {"saddle_numbness": "yes", "bladder_bowel": "no"}),
+    # joined by "and", the verdict is both signs'
+    ("numbness and bladder are fine", {"saddle_numbness": "no", "bladder_bowel": "no"}),
+])
+def test_a_verdict_inside_another_signs_phrase(dialogue, text, expected):
+    slots = answer(dialogue, "nerves", text).slots
+    assert {s: slots[s] for s in expected} == expected
