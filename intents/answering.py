@@ -216,6 +216,9 @@ class AnswerReader:
                         filed.hedged = True
                 previous = set()
                 continue
+            if elsewhere and all(t.mention is None and t.value == "no" and len(t.slots) > 1 for t in inside):
+                filed.denied_elsewhere |= elsewhere  # "fever, no, none of that": still the fever's
+                continue
             elsewhere = set()
             answers_back = [t.value for t in inside if t.mention is None and not t.position and t.value is not None]
             if topic and answers_back and len(answers_back) == len(inside):
@@ -228,9 +231,8 @@ class AnswerReader:
             if listed and self._listed_name(text, part, inside) and not self._answer_in(chunk, spans, asking):
                 topic += [t for t in inside if self._own(text, t, part) is None]
                 continue
-            # "breathing and chest are fine": what the part after says of its signs is the
-            # topic's too (settled below); a topic with no answer after it is named, so yes
-            # (or a phrase ruling its sign out with that verdict: "numbness and bladder are fine")
+            # "breathing and chest are fine", "numbness and bladder are fine": what the part after says of
+            # its signs is the topic's too (settled below); a topic with no answer after it is named, so yes
             short = all(t.mention is None or len(t.mention.words.split()) <= 2 for t in topic) and all(
                 t.mention is None or len(t.mention.words.split()) <= 2 or (
                     t.mention.kind == "no" and self._fine is not None and self._fine.search(t.mention.words)) for t in inside)

@@ -137,3 +137,11 @@ def test_references_respellings_and_sides_of_the_body(dialogue, question, text, 
 def test_a_verdict_inside_another_signs_phrase(dialogue, text, expected):
     slots = answer(dialogue, "nerves", text).slots
     assert {s: slots[s] for s in expected} == expected
+
+
+def test_none_of_that_after_another_signs_no_is_still_that_signs(dialogue):
+    """ "fever, no, none of that" to the bleeding question rules out the fever only: the
+    bleeding and the fluid are still asked (rule 10)."""
+    slots = answer(dialogue, "bleeding_or_fluid", "fever, no, none of that").slots
+    assert slots["fever"] == "no" and slots["vaginal_bleeding"] is None and slots["fluid_leak"] is None
+    assert answer(dialogue, "bleeding_or_fluid", "none of that").slots["vaginal_bleeding"] == "no"
