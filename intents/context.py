@@ -83,10 +83,10 @@ class ContextRules:
         the contexts that reach across a "because" or from a fronted opener, in one pass."""
         left, right, reach = 0, len(text), 0
         for m in self._termination.finditer(text):
-            if m.end() <= start:
-                before, left = left, m.end()
+            if m.start() < start:  # ("and i" ends the clause before "i can walk okay" too)
+                before, left = left, min(m.end(), start)
                 if self._explanation is None or not self._explanation.fullmatch(m.group()):
-                    reach = before if self._fronted(text, before, m, start) else m.end()
+                    reach = before if self._fronted(text, before, m, start) else left
             elif m.start() >= end:
                 right = m.start()
                 break

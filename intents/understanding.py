@@ -165,15 +165,15 @@ class Understander:
 
     def signs(self, text: str, skip: set[str] = frozenset(), matches=None,
               correcting: bool = False, asking: list[str] = ()) -> tuple[dict[str, str], list[Span]]:
-        """Signs mentioned, with their value, and the spans that express them. skip: signs
-        read by the answer reader instead (the pending question's); matches: the text's
-        sign_matches, when the caller has them already; asking: the pending question's
-        signs, which its own answer phrases may rule out ("the same" to "getting worse?")."""
+        """Signs mentioned, with their value, and the spans that express them. skip: signs read
+        by the answer reader instead; matches: the text's sign_matches, if known; asking: the
+        pending question's signs, which its own answer phrases may rule out ("the same")."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
-            if slot in skip or (m.re is self._signs[slot].absent_when_asked and not correcting and slot not in asking):
-                continue  # "the same as always" rules out worsening only when asked, or in a correction
+            if slot in skip or (m.re is self._signs[slot].absent_when_asked and slot not in asking
+                                and not (correcting and not asking)):
+                continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
             context, cue = self._context.of_mention(text, m.start(), m.end())
             meaning = mention_value(value, context, m.group(), correcting)
             if correcting and meaning == "yes" and self._over.match(text, m.end()):
@@ -251,7 +251,7 @@ class Understander:
         corrected: set[str] = set()
         begin = self._reader.correction_start(text)
         if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
-            after, _ = self.signs(text[begin:], correcting=True)
+            after, _ = self.signs(text[begin:], correcting=True, asking=asking)
             signs.update(after)
             corrected |= set(after)
         reading = None

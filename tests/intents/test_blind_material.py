@@ -86,7 +86,10 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           its patients held out
 # All but blind5 and the patients of blind10, blind11 and blind14 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
-    "blind2": (1, 279, 186, 143),
+    # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
+    # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
+    # unsure, and that is the safe side
+    "blind2": (1, 279, 186, 142),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
@@ -97,16 +100,16 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind6": (1, 370, 212, 149),
     "blind7": (0, 157, 112, 92),
     "blind8": (0, 332, 220, 118),
-    "blind9": (0, 313, 208, 117),
+    "blind9": (0, 321, 215, 117),
     # four false no's left: "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (4, 310, 190, 115),
+    "blind10": (4, 312, 192, 115),
     "blind11": (0, 175, 140, 77),
     "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 162, 162, 79),
-    "blind14": (0, 171, 123, 66),
+    "blind14": (0, 173, 125, 66),
 }
 
 
