@@ -145,3 +145,17 @@ def test_none_of_that_after_another_signs_no_is_still_that_signs(dialogue):
     slots = answer(dialogue, "bleeding_or_fluid", "fever, no, none of that").slots
     assert slots["fever"] == "no" and slots["vaginal_bleeding"] is None and slots["fluid_leak"] is None
     assert answer(dialogue, "bleeding_or_fluid", "none of that").slots["vaginal_bleeding"] == "no"
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("onset_trauma", "My daughter fell off her bike and I carried her in, but I didn't fall. The pain's been coming on slow.",
+     "sudden_severe", "no"),
+    ("sudden_severe", "Suddenly, yes - well, no, I tell a lie, it started as a niggle yesterday and got worse.", "sudden_severe", "no"),
+    # said to another question, "coming on slowly" rules nothing out
+    ("course", "it's been coming on slowly and it's worse now", "sudden_severe", None),
+    ("legs", "it goes down my left leg to my foot but i can walk alright", "walking_difficulty", "no"),
+    ("open", "sore back, it doesn't go down my legs and I can walk okay", "walking_difficulty", "no"),
+])
+def test_how_it_came_on_and_how_she_walks(dialogue, question, text, slot, expected):
+    state = opening(dialogue, text) if question == "open" else answer(dialogue, question, text)
+    assert state.slots[slot] == expected
