@@ -151,8 +151,8 @@ def test_none_of_that_after_another_signs_no_is_still_that_signs(dialogue):
     ("onset_trauma", "My daughter fell off her bike and I carried her in, but I didn't fall. The pain's been coming on slow.",
      "sudden_severe", "no"),
     ("sudden_severe", "Suddenly, yes - well, no, I tell a lie, it started as a niggle yesterday and got worse.", "sudden_severe", "no"),
-    # said to another question, "coming on slowly" rules nothing out
-    ("course", "it's been coming on slowly and it's worse now", "sudden_severe", None),
+    # said to another question, "a dull ache" is no answer about how it came on
+    ("course", "it's the same dull ache, not worse", "sudden_severe", None),
     ("legs", "it goes down my left leg to my foot but i can walk alright", "walking_difficulty", "no"),
     ("open", "sore back, it doesn't go down my legs and I can walk okay", "walking_difficulty", "no"),
 ])
