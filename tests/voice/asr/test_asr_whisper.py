@@ -432,26 +432,26 @@ def test_the_server_answers_other_requests_while_whisper_decodes(client):
     assert worst < 0.5, f"/healthz took {worst:.2f} s during a {done['seconds']:.1f} s recognition"
 
 
-@pytest.mark.parametrize("said, kept", [("yes", False), ("no", True)])
-def test_a_sure_whisper_no_is_still_checked_by_the_grammar_engine(ps, said, kept):
-    """A "no" lowers the urgency, so every one is checked (WhisperOptions.cross_check "no"):
-    on the held-out voices a yes said as "a little bit" came back from Whisper, sure of it,
-    as "no let's hold it". Here Whisper's reading is given as "no", sure, and the real
-    grammar engine hears the recording: a spoken yes makes the skill ask again; a spoken no
-    stands, now confirmed by both."""
+@pytest.mark.parametrize("heard, said", [("no", "yes"), ("no", "no"), ("yeah", "nah"), ("yeah", "yes")])
+def test_a_sure_whisper_reading_is_still_checked_by_the_grammar_engine(ps, heard, said):
+    """Both engines must agree on the direction (WhisperOptions.cross_check "always"): on the
+    held-out voices Whisper, sure of it, heard the yes "a little bit" as "no let's hold it"
+    and "nah" as "yeah". Here Whisper's reading is given, sure, and the real grammar engine
+    hears the recording: the opposite makes the skill ask again; the same stands, confirmed."""
     from intents.grammar import phrases_for
     from voice.asr.base import Recognition
     from voice.asr.whisper.two_engines import with_grammar_engine
 
     pcm = _spoken(said, "espeak-en-us")
     phrases = phrases_for("yes_no", ASKING)
-    assert answer(ps.recognize(pcm, phrases, expecting="yes_no").text) == said
+    spoken = answer(said)
+    assert answer(ps.recognize(pcm, phrases, expecting="yes_no").text) == spoken
 
-    def whisper_heard_no():
-        return Recognition("no", 0.9, confident=True, details={})
+    def whisper_heard():
+        return Recognition(heard, 0.9, confident=True, details={})
 
-    checked = with_grammar_engine(whisper_heard_no(), pcm, phrases, ASKING, WhisperOptions(), lambda: ps)
-    assert (checked.text == "no" and checked.confident) if kept else \
+    checked = with_grammar_engine(whisper_heard(), pcm, phrases, ASKING, WhisperOptions(), lambda: ps)
+    assert (checked.text == heard and checked.confident) if answer(heard) == spoken else \
         (checked.text == "" and checked.details["source"] == "disagreement")
-    unchecked = with_grammar_engine(whisper_heard_no(), pcm, phrases, ASKING, WhisperOptions(cross_check="unsure"), lambda: ps)
-    assert unchecked.text == "no"  # the old rule: a sure "no" was never checked
+    unchecked = with_grammar_engine(whisper_heard(), pcm, phrases, ASKING, WhisperOptions(cross_check="unsure"), lambda: ps)
+    assert unchecked.text == heard  # the old rule: a sure reading was never checked
