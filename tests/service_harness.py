@@ -154,3 +154,12 @@ def health_during(client, session_id: str, wav: bytes, timeout: float = 60) -> t
         time.sleep(0.05)
     t.join()
     return worst, done
+
+
+def assert_not_held_up(worst: float, done: dict) -> None:
+    """The slowest /healthz of `health_during` did not wait for the recognition. Held up, it
+    takes about as long as the recognition itself; on a loaded machine even a free answer is
+    slower, so the bound grows with the recognition's own time (half a second at least)."""
+    assert done["status"] == 200
+    assert worst < max(0.5, done["seconds"] / 4), \
+        f"/healthz took {worst:.2f} s during a {done['seconds']:.1f} s recognition"
