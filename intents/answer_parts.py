@@ -53,8 +53,9 @@ class Mention:
     words: str
 
 
-# only "and", "or" between two phrases: "numbness and bladder are fine" share the "fine"
-_JOINED = re.compile(r"[ ,]*(?:and|or|nor)(?: (?:the|my))?[ ,]*")
+# an "and", "or" between two phrases (answering._JOINED also allows none): "numbness and
+# bladder are fine" share the "fine"
+_AND_OR_BETWEEN = re.compile(r"[ ,]*(?:and|or|nor)(?: (?:the|my))?[ ,]*")
 
 
 @dataclass
@@ -174,7 +175,7 @@ class AnswerParts:
             for o in mentions)]
         targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part",
                           later_phrases=tuple(o.span for o in mentions if o.slot != m.slot and o.kind is not None
-                                              and o.span[0] >= m.span[1] and not _JOINED.fullmatch(text[m.span[1]:o.span[0]])))
+                                              and o.span[0] >= m.span[1] and not _AND_OR_BETWEEN.fullmatch(text[m.span[1]:o.span[0]])))
                    for m in mentions if m.slot in asked]
         # a phrase of another sign that says nothing by itself ("accidents" for a fall) does
         # not hide the name of a sign asked about ("a couple of accidents" to the bladder)

@@ -56,8 +56,17 @@ def test_the_same_as_always_about_the_baby_does_not_rule_out_worsening(dialogue)
     ("course", "it's been a month and nothing helps", "persistent", "yes"),
     # how long the fever has lasted is not how long the back pain has
     ("fever_urine", "I've had a fever since yesterday, peeing's fine", "persistent", None),
+    # words of the sign that say the opposite
+    ("nerves", "no, no numbness and i'm in full control of my bladder and bowels", "bladder_bowel", "no"),
+    ("legs", "no, it's only in my back, nothing in my legs and i'm walking about normally", "walking_difficulty", "no"),
+    ("bleeding_or_fluid", "no bleeding and my waters are still intact as far as i can tell", "fluid_leak", "no"),
+    ("breathing_fainting", "Breathing is not good, I am puffing very much, also the chest is hurting.", "breathing", "yes"),
+    ("weeks", "about nine weeks, it's still early days", "fetal_movement", None),
+    ("course", "no, it's not getting worse, it's been a mild ache on and off", "contractions", None),
 ])
-def test_how_long_it_has_hurt_answers_the_two_weeks_question(dialogue, question, text, slot, expected):
+def test_what_one_answer_leaves_in_one_sign(dialogue, question, text, slot, expected):
+    """How long it has hurt answers the two-weeks question; words of a sign that say the
+    opposite ("in full control of my bladder") rule it out, or in ("breathing is not good")."""
     assert answer(dialogue, question, text).slots[slot] == expected
 
 
@@ -98,18 +107,6 @@ def test_nearly_falling_is_not_a_fall(dialogue):
 def test_a_hedged_mention_then_a_denial_is_asked_again_alone(dialogue, question, text, slot):
     """Neither a clear yes nor a clear no (rule 10): the sign is asked on its own."""
     assert answer(dialogue, question, text).slots[slot] is None
-
-
-@pytest.mark.parametrize("question, text, slot, expected", [
-    ("nerves", "no, no numbness and i'm in full control of my bladder and bowels", "bladder_bowel", "no"),
-    ("legs", "no, it's only in my back, nothing in my legs and i'm walking about normally", "walking_difficulty", "no"),
-    ("bleeding_or_fluid", "no bleeding and my waters are still intact as far as i can tell", "fluid_leak", "no"),
-    ("breathing_fainting", "Breathing is not good, I am puffing very much, also the chest is hurting.", "breathing", "yes"),
-    ("weeks", "about nine weeks, it's still early days", "fetal_movement", None),
-    ("course", "no, it's not getting worse, it's been a mild ache on and off", "contractions", None),
-])
-def test_words_of_the_sign_that_say_the_opposite(dialogue, question, text, slot, expected):
-    assert answer(dialogue, question, text).slots[slot] == expected
 
 
 def test_not_much_blood_is_some_blood(dialogue):
