@@ -26,9 +26,10 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind9: written in the round after; blind10 and blind11: in the round after that (patients held out)
 #   blind12: opening sentences only, 120 emergencies in own words and 80 traps
 #   blind13: written late in that round, to measure its rules held out
-#   blind14: written at the start of the round after (patients held out)
+#   blind14: written at the start of the round after (patients held out that round)
+#   blind15: written at the start of the round after that (patients held out)
 SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-        "blind14")
+        "blind14", "blind15")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

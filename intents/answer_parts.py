@@ -21,6 +21,8 @@ DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little|o
                         r"part about|thing about|question about|one with|about) )*$")
 # words that leave a part a bare naming of signs: "any bleeding or fluid?"
 FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
+                     # "when I pee, no burning": the topic, then its answer
+                     r"when i|whenever i|if i|when|whenever|as for|"
                      r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
                      r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this|"
                      # the question said back: "anything funny with my legs? no", "longer than two weeks? no"

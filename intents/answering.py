@@ -17,6 +17,7 @@ from typing import Callable
 
 from intents.answer_parts import DETERMINER, AnswerParts, Mention, Span, Target, bare_name, words_around
 from intents.context import ELSEWHERE, ContextRules
+from intents.hedging import HedgeWords
 from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
@@ -43,12 +44,11 @@ class AnswerReader:
         self._exclusion_after = compile_following(data.exclusions_after, macros)  # "the last one only"
         self._minimizer = compile_phrases(data.minimizers.phrases, macros)
         self._mild_possible = set(data.minimizers.applies_to)
-        self._hedge = compile_phrases(data.hedges.phrases, macros)
-        self._how_often = compile_phrases(data.hedges.how_often, macros) or re.compile(r"(?!)")
-        self.hedge_sensitive = set(data.hedges.not_an_answer_for)
         mild = data.severity_denials  # "a normal headache, nothing severe": not the severe sign
         self._mild = compile_phrases(mild.phrases, macros) if mild else None
         self._mild_for = set(mild.applies_to) if mild else set()
+        self._hedges = HedgeWords(data.hedges, macros, self._mild_for)
+        self.hedge_sensitive = self._hedges.sensitive
         self._retraction = context.retraction  # "..., but not now", "..., I don't have that"
         self._answer_words = answer_words or re.compile(r"(?!)")
         self._about_before = compile_phrases(data.about_the_sign_before, macros)
@@ -104,6 +104,8 @@ class AnswerReader:
             if words is None and t.mention is None and not t.position and self._context.denial_in(text, t.span[1], part[1]):
                 return None  # "my chest doesn't hurt": a name, then a "not" that may or may not deny it
             value = words if words in ("yes", "no", "unsure") else "yes"
+        if value == "yes" and t.mention is not None and self._hedges.around(text, part[0], t.span, t.slots):
+            return None  # "kind of sudden, I suppose": no answer to how sudden or how severe; asked again
         return value
 
     def _is_topic(self, text: str, part: Span, inside: list[Target], following: str) -> bool:
@@ -212,8 +214,10 @@ class AnswerReader:
                     continue  # "no bleeding, no": the "no" repeats the part before it ("..., so no" sums up)
                 if words:
                     filed.general.append(words)
-                    if words == "yes" and self._hedge_only(chunk, asking):
+                    if words == "yes" and self._hedges.only_hedges(chunk, lambda c: self._answer_in(c, [], asking)):
                         filed.hedged = True
+                    elif words == "yes":
+                        filed.firm_general = True
                 previous = set()
                 continue
             if elsewhere and all(t.mention is None and t.value == "no" and len(t.slots) > 1 for t in inside):
@@ -279,10 +283,10 @@ class AnswerReader:
                     continue
                 if picked:
                     filed.exclusive = filed.exclusive or value in ("yes", "unsure")
-                filed.put(t, value, hedged=bool(self._how_often.search(chunk)))
+                filed.put(t, value, hedged=self._hedges.how_often(chunk))
                 previous.add(value)
-                if small and value == "yes":
-                    filed.minimized.update(set(t.slots) & self._mild_possible)
+                if value == "yes":  # "a bit swimmy", after "I'm going to pass out", is still a yes
+                    (filed.minimized if small else filed.plain).update(set(t.slots) & self._mild_possible)
             for t in joined:
                 filed.put(t, next(iter(previous)) if len(previous) == 1 else "yes")
         for t in topic:
@@ -293,8 +297,3 @@ class AnswerReader:
             reading.slots = {s: v for s, v in reading.slots.items() if s not in reading.softened}
             reading.named -= reading.softened
         return reading
-
-    def _hedge_only(self, part: str, asking: list[str]) -> bool:
-        """The part's yes comes only from hedge words ("sometimes", "kind of")."""
-        blanked = self._hedge.sub(lambda m: " " * len(m.group()), part)
-        return self._answer_in(blanked, [], asking) is None

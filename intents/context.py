@@ -22,6 +22,10 @@ Context = Literal["present", "negated", "historical", "family", "hypothetical", 
 # ("my mum says I have a fever"); "me" or "my" inside the mention makes her the one it
 # happened to ("my toddler kicked me in the belly", "my toddler kicked my belly").
 _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
+_LEADING = re.compile(r"(?:(?:in|with|during|at|for|my|the|on|after) )*")
+_SINCE = re.compile(r"(?<![a-z])since *$")
+_CLAUSE_END = re.compile(r"[.,]")
+_PAST = re.compile(r"(?<![a-z])(?:was|were|had|did|could|could not|went|got|came|felt|ended up)(?![a-z])")
 _ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
 
 
@@ -102,10 +106,18 @@ class ContextRules:
         while self._openers is not None and (m := self._openers.match(opener)):
             opener = opener[m.end():].strip(" ,")
         for kind, cues in self._kinds:
-            cue = cues.forward.match(opener) if kind in ("historical", "family") and cues.forward is not None else None
+            cue = cues.forward.search(opener) if kind in ("historical", "family") and cues.forward is not None else None
+            if cue and not _LEADING.fullmatch(opener[:cue.start()]) or _SINCE.search(text, 0, begin):
+                cue = None  # the cue opens the sentence ("(in my) first pregnancy, ..."), not "since my first"
             if cue:
                 rest = opener[cue.end():]
-                return len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest)
+                if len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
+                    return True
+                # a past sentence told on after its comma: "in my first pregnancy I had sciatica
+                # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
+                stop = _CLAUSE_END.search(text, start)  # ("..., I had bleeding this morning too" is now)
+                return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not (
+                    self._now is not None and self._now.search(text, start, stop.start() if stop else len(text)))
         return False
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,

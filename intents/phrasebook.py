@@ -46,6 +46,8 @@ _LIST_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 def _compile(template: str, where: str, lists: dict, rules: dict) -> str:
+    if "?" in template:  # "lets? go" would match only a literal "?", which no text keeps
+        raise PhraseError(f"{where}: bad template {template!r}: '?' is no template syntax; write [s] or (a|b)")
     try:
         regex = to_regex(template, None, rules)
     except TemplateError as exc:

@@ -39,10 +39,12 @@ class Filed:
     partly: dict[str, set[Span]] = field(default_factory=dict)  # half of a sign denied: where
     general: list[str] = field(default_factory=list)  # answer words for the signs not named
     minimized: set[str] = field(default_factory=set)  # "just a bit out of breath on the stairs"
+    plain: set[str] = field(default_factory=set)  # the minimizable signs said without "a bit" too
     retracted: set[str] = field(default_factory=set)  # "..., but not now"
     exclusive: bool = False  # "only the numbness": the others are ruled out
     unplaced: bool = False  # "apart from <something not asked about>, no": that no is unclear
     hedged: bool = False  # the only yes was a hedge ("sometimes")
+    firm_general: bool = False  # an answer-word yes said without a hedge ("yes, a tiny bit")
     denied_elsewhere: set[str] = field(default_factory=set)  # signs of another question named, then a no
     hedged_yes: set[str] = field(default_factory=set)  # said only with a hedge: "sometimes it's worse"
     firm_yes: set[str] = field(default_factory=set)  # said at least once without one
@@ -92,7 +94,7 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
         classes = set(filed.general)
         general_answer = "unsure" if "unsure" in classes or {"yes", "no"} <= classes else filed.general[-1]
     for slot, said in values.items():
-        if slot in filed.minimized and "no" in said:
+        if slot in filed.minimized - filed.plain and "no" in said:
             continue  # "out of breath on the stairs, but that is not the sign asked about": ask alone
         if "no" in said and slot in filed.hedged_yes and slot not in filed.firm_yes:
             continue  # "sometimes it's worse in the evenings, but overall it's not getting worse": ask alone
@@ -112,7 +114,7 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
     reading.general = general_answer
     if filed.hedged and general_answer == "yes" and asked <= hedge_sensitive:
         general_answer = None  # "sometimes" to "did it come on suddenly and severely?"
-    for slot in filed.minimized:
+    for slot in filed.minimized - filed.plain:
         if general_answer == "no" or len(asking) > 1:
             # "no, just a bit out of breath on the stairs", "a bit light headed if I stand
             # up": neither a clear no nor a clear yes to a grouped question; asked alone
@@ -128,7 +130,10 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
                 reading.slots.get(s) == "no" for s in values)):
             # "I can't say, I haven't fainted though": the doubt is about the others
             reading.slots[slot] = general_answer
-        elif general_answer == "yes" and all(reading.slots.get(s) == "no" for s in values):
+        elif general_answer == "yes" and not (filed.hedged and not filed.firm_general and values) and all(
+                reading.slots.get(s) == "no" for s in values):
+            # (but "no cramps, only a little bloated": a yes from "a little" alone, after a
+            # no, is asked alone)
             rest = [s for s in asking if s not in values]
             if len(rest) == 1:  # "yes" to a single question; "yes, but no fluid"
                 reading.slots[slot] = "yes"

@@ -38,8 +38,14 @@ def _distance(a: str, b: str, limit: int) -> int:
 class SpellingCorrector:
     def __init__(self, words: set[str], respellings: dict[str, str] | None = None):
         """words: the skill's own words; respellings: whole words said or typed another way
-        ("nae" -> "no", "nutten" -> "nothing"), replaced before any typo is looked for."""
-        self._respell = dict(respellings or {})
+        ("nae" -> "no", "nutten" -> "nothing"), or a few words together ("me leg" -> "my
+        leg"), replaced before any typo is looked for."""
+        self._respell = {k: v for k, v in (respellings or {}).items() if " " not in k}
+        # a few words said another way only next to another word: "me leg" is "my leg"
+        groups = {k: v for k, v in (respellings or {}).items() if " " in k}
+        self._groups = groups
+        self._group = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(groups, key=len, reverse=True)))
+                                 + r")(?![a-z])") if groups else None
         english = SpellChecker(distance=1).word_frequency.dictionary
         self._known = frozenset(words) | frozenset(w for w in english if w.isalpha())
         self._by_first: dict[str, list[str]] = {}
@@ -77,4 +83,6 @@ class SpellingCorrector:
         return best
 
     def correct(self, text: str) -> str:
+        if self._group is not None:
+            text = self._group.sub(lambda m: self._groups[m.group()], text)
         return " ".join(self.word(t) for t in text.split(" "))

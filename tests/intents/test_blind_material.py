@@ -48,8 +48,8 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 374
-    assert t["exact"] >= 696, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 376
+    assert t["exact"] >= 698, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -83,13 +83,16 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           (1 under, looked at and fixed); kept held out otherwise
 #   blind14: written at the start of the round after; first seen 150/220 (110/162 grouped, 1 false
 #           no, 6 false yes), 64/80 (1 under, looked at and its class fixed); its answers tuned on,
-#           its patients held out
-# All but blind5 and the patients of blind10, blind11 and blind14 were tuned on since, so their floors are training scores.
+#           its patients held out for that round, then tuned on in the round after
+#   blind15: written at the start of that round; first seen 138/220 (108/177 grouped, 6 false no,
+#           13 false yes), 75/80 (1 under, looked at and its class fixed); its answers tuned on, its
+#           patients held out
+# All but blind5 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
     # unsure, and that is the safe side
-    "blind2": (1, 279, 186, 142),
+    "blind2": (1, 283, 187, 142),
     "blind3": (0, 78, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
@@ -97,19 +100,22 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 160, 122, 60),
-    "blind6": (1, 370, 212, 149),
-    "blind7": (0, 157, 112, 92),
+    "blind6": (1, 373, 214, 149),
+    "blind7": (0, 160, 114, 92),
     "blind8": (0, 332, 220, 118),
-    "blind9": (0, 321, 215, 117),
+    "blind9": (0, 325, 218, 118),
     # four false no's left: "no nothing i did nearly black out"; "Walking's fine. Well,
     # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (4, 312, 192, 115),
-    "blind11": (0, 175, 140, 77),
+    "blind10": (4, 314, 194, 115),
+    "blind11": (0, 177, 142, 77),
     "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
-    "blind13": (2, 162, 162, 79),
-    "blind14": (0, 173, 125, 66),
+    "blind13": (2, 163, 163, 79),
+    "blind14": (0, 175, 126, 75),
+    # held out but for its under-triage flag; two false no's left in its answers: "it does be
+    # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
+    "blind15": (2, 158, 124, 77),
 }
 
 

@@ -114,3 +114,9 @@ def test_the_model_keeps_regexes_and_templates():
     assert all(understood.search(p) for p in phrases)  # every phrase sampled is heard
     picked = sample_phrases(vocab, "signs.heavy_bleeding.present", 3, random.Random(1), ("really", "very"))
     assert len(picked) == 3 * n and all(understood.search(p) for p in picked)
+
+
+def test_a_question_mark_in_a_template_is_an_error():
+    # "lets? go" reads as a regex to a reader, but it is matched literally: no phrase would match
+    with pytest.raises(PhraseError, match=r"signs\.x\.exclude\[0\]: bad template .*'\?'"):
+        compile_vocabulary({"signs": {"x": {"exclude": ["hard then lets? go"]}}})

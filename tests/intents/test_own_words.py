@@ -1,0 +1,110 @@
+"""Answers in people's own words that were misread before this round (blind14 and blind15):
+a word of another sign that denies the one asked, a hedge on how sudden, a belly that goes
+hard and then lets go, a dialect's "no", a past told on after its comma (triage.md rules 7
+and 10). Each case is a class, said here in other words than the blind material's."""
+
+import pytest
+
+from intents.dialogue import Dialogue
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return Dialogue()
+
+
+def answer(dialogue, question, text):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    return dialogue.turn(dialogue.asking(state, question), text).slots
+
+
+def opening(dialogue, text):
+    return dialogue.turn(dialogue.start("t"), text)
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # "nothing comes out" to the bleeding question is a no, not trouble peeing
+    ("bleeding_or_fluid", "No, nothing's coming out, not blood and not water.",
+     {"vaginal_bleeding": "no", "fluid_leak": "no", "bladder_bowel": None}),
+    # ... but with the toilet in the sentence it is the sign
+    ("nerves", "I sit on the toilet for ages and nothing will come out",
+     {"bladder_bowel": "yes"}),
+    # hard, then easing: a contraction, not a constant pain
+    ("belly_pain", "It's not there all the time. My bump tightens right up, like a drum, and then lets go.",
+     {"constant_abdominal": "no", "contractions": "yes"}),
+    ("belly_pain", "No pain at all in my tummy, it's all my back",
+     {"constant_abdominal": "no", "contractions": "no"}),
+    # a "no" with "only a little" something that is no sign is not a yes for the other sign
+    ("belly_pain", "No cramping and no pain in my belly. Just a bit of wind.",
+     {"constant_abdominal": "no", "contractions": "no"}),
+    # "when I pee," names the topic; its answer follows
+    ("fever_urine", "No temperature. When I wee, fine, no stinging.",
+     {"fever": "no", "urinary_pain": "no"}),
+    ("fever_urine", "when I wee it sort of stings a bit",
+     {"urinary_pain": "yes"}),
+    ("legs", "It stays in my back, and I'm walking about the same as always.",
+     {"radiating": "no", "walking_difficulty": "no"}),
+    # standing a long time is when it hurts; "only this week" is how long
+    ("course", "Not worse. It hurts when I've been sitting a long time at work, and it only started this week.",
+     {"worsening": "no", "persistent": "no"}),
+    ("course", "Resting doesn't touch it, and it's been six weeks back now.", {"persistent": "yes"}),
+    # how far along she is, not how long it has hurt
+    ("open", "I'm twenty-nine weeks now and my lower back aches by the evening.", {"persistent": None}),
+])
+def test_what_own_words_say_of_each_sign(dialogue, question, text, expected):
+    slots = answer(dialogue, question, text) if question != "open" else opening(dialogue, text).slots
+    assert {s: slots.get(s) for s in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["it was kind of sudden", "fairly sudden I suppose", "sudden-ish, sort of"])
+def test_a_hedge_on_how_sudden_is_asked_again(dialogue, text):
+    state = dialogue.turn(dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), "sudden_severe"), text)
+    assert state.slots["sudden_severe"] is None
+    assert state.last_reply.asking == ["sudden_severe"]
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    ("bleeding_or_fluid", "only my nose bleeding when I blow it, nothing down below", "vaginal_bleeding"),
+    ("breathing_fainting", "I nearly died laughing at that, but no, nothing like that", "fainting"),
+    ("fever_urine", "just cabin fever from being stuck indoors, no temperature", "fever"),
+    ("legs", "weak at the knees when he smiles, ha, but my legs are fine", "leg_weakness"),
+    ("nerves", "I'm numb to it all by now, but no, the feeling down there is normal", "saddle_numbness"),
+])
+def test_a_sign_word_in_another_sense_is_no_yes(dialogue, question, text, slot):
+    assert answer(dialogue, question, text).get(slot) in (None, "no")
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("legs", "mi foot dem nah numb or weak, mi walk fine", "leg_weakness", "no"),  # "nah" is a no
+    ("legs", "the pain dey go down my leg", "radiating", "yes"),  # Pidgin "dey": is
+    ("legs", "it goes down the back of me leg", "radiating", "yes"),  # "me leg": my leg
+    ("legs", "my legs urnae numb or weak", "leg_weakness", "no"),  # Scots "urnae": are not
+])
+def test_dialect_words(dialogue, question, text, slot, expected):
+    assert answer(dialogue, question, text).get(slot) == expected
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("Last pregnancy I had terrible sciatica, I couldn't walk for a week.", "walking_difficulty"),
+    ("With my second I had a bleed at twenty weeks, it was awful.", "vaginal_bleeding"),
+])
+def test_a_past_sentence_told_on_after_its_comma_stays_past(dialogue, text, slot):
+    assert opening(dialogue, text).slots.get(slot) is None
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("In my first pregnancy I had bleeding, I had some bleeding this morning too.", "vaginal_bleeding"),
+    ("It's been bad since my last pregnancy, it's never gone away.", "persistent"),
+])
+def test_her_own_sign_after_a_past_sentence_still_counts(dialogue, text, slot):
+    assert opening(dialogue, text).slots.get(slot) == "yes"
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("I've had this tight pain in the centre of my chest and I can't seem to get a proper breath in", "breathing"),
+    ("down below feels sort of far away, like after the dentist", "saddle_numbness"),
+    ("my lady bits have gone kind of dead since last night", "saddle_numbness"),
+])
+def test_an_emergency_in_her_own_words_is_advised_at_once(dialogue, text, slot):
+    reply = opening(dialogue, text).last_reply
+    assert reply.done and reply.triage.urgency == "emergency" and slot in reply.triage.reasons
