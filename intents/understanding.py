@@ -1,8 +1,5 @@
-"""From one utterance to an `Understanding`: answer, red-flag signs, weeks, command.
-
-Pure: text in, decisions out. Built once from the interaction model (`Understander`),
-then called for every turn.
-"""
+"""From one utterance to an `Understanding`: answer, red-flag signs, weeks, command. Pure:
+text in, decisions out; built once from the interaction model (`Understander`)."""
 
 from __future__ import annotations
 
@@ -163,18 +160,19 @@ class Understander:
                     for m in pattern.finditer(text if value == "no" else searchable):
                         yield slot, value, m
 
-    def signs(self, text: str, skip: set[str] = frozenset(), matches=None,
-              correcting: bool = False, asking: list[str] = ()) -> tuple[dict[str, str], list[Span]]:
-        """Signs mentioned, with their value, and the spans that express them. skip: signs read
-        by the answer reader instead; matches: the text's sign_matches, if known; asking: the
-        pending question's signs, which its own answer phrases may rule out ("the same")."""
+    def signs(self, text: str, matches=None, correcting: bool = False,
+              asking: list[str] = ()) -> tuple[dict[str, str], list[Span]]:
+        """Signs mentioned, with their value, and the spans that express them. matches: the
+        text's sign_matches, if known; asking: the pending question's signs, which its own
+        answer phrases may rule out ("the same")."""
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
-            if slot in skip or (m.re is self._signs[slot].absent_when_asked and slot not in asking
-                                and not (correcting and not asking)):
+            if m.re is self._signs[slot].absent_when_asked and slot not in asking and not (correcting and not asking):
                 continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
             context, cue = self._context.of_mention(text, m.start(), m.end())
+            if value == "no" and context == "negated" and cue and not NEGATION_WORD.search(text, *cue):
+                context = "present"  # "he's kicking like crazy, so that's fine": "fine" confirms the no
             meaning = mention_value(value, context, m.group(), correcting)
             if correcting and meaning == "yes" and self._over.match(text, m.end()):
                 meaning = "no"  # "sorry, the tingling was last week": taken back (rule 12)

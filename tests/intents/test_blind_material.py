@@ -101,18 +101,17 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 160, 122, 60),
     "blind6": (1, 373, 214, 149),
-    "blind7": (0, 160, 114, 92),
-    "blind8": (0, 332, 220, 118),
-    "blind9": (0, 325, 218, 118),
-    # four false no's left: "no nothing i did nearly black out"; "Walking's fine. Well,
-    # actually, no, it's not"; Pidgin and patois the respellings do not cover
-    "blind10": (4, 314, 194, 115),
+    "blind7": (0, 160, 114, 93),
+    "blind8": (0, 332, 220, 119),
+    "blind9": (0, 326, 219, 118),
+    # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
+    "blind10": (1, 316, 196, 116),
     "blind11": (0, 177, 142, 77),
-    "blind12": (1, 161, 0, 0),  # opening sentences only; the one false no: "not like the tightenings"
+    "blind12": (0, 164, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 163, 163, 79),
-    "blind14": (0, 175, 126, 75),
+    "blind14": (0, 175, 126, 76),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 158, 124, 77),

@@ -108,3 +108,38 @@ def test_her_own_sign_after_a_past_sentence_still_counts(dialogue, text, slot):
 def test_an_emergency_in_her_own_words_is_advised_at_once(dialogue, text, slot):
     reply = opening(dialogue, text).last_reply
     assert reply.done and reply.triage.urgency == "emergency" and slot in reply.triage.reasons
+
+
+def _advised_with(dialogue, slot):
+    """A finished check with `slot` said yes and every other answer no."""
+    state = dialogue.turn(dialogue.start("t", 30), "my back hurts")
+    while not state.last_reply.done:
+        state = dialogue.turn(state, "yes" if slot in state.last_reply.asking else "no")
+    return state
+
+
+@pytest.mark.parametrize("slot, later", [
+    ("fever", "Hang on, when I said yes to the fever I meant my daughter, she's the hot one. I've no temperature myself."),
+    ("vaginal_bleeding", "Sorry, I got that wrong, the blood is coming from my piles. Nothing from down below at all."),
+    ("fetal_movement", "I had a cold drink and lay down and she's wriggling like mad now, so that's fine."),
+])
+def test_a_correction_after_the_advice_that_takes_a_sign_back_lowers_it(dialogue, slot, later):
+    state = _advised_with(dialogue, slot)
+    assert slot in state.last_reply.triage.reasons
+    state = dialogue.turn(state, later)
+    while not state.last_reply.done:  # questions an emergency left unasked, if any
+        state = dialogue.turn(state, "no")
+    assert state.slots[slot] == "no"
+    assert slot not in state.last_reply.triage.reasons
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("breathing_fainting", "no chest pain no nothing i did almost pass out at the bus stop though", "fainting", "yes"),
+    ("belly_pain", "mi belly a hurt mi bad bad an it nah ease off", "constant_abdominal", "yes"),
+    # "doesn't stop me working" is no "doesn't stop": the "not all the time" rules it out
+    ("belly_pain", "my tummy hurts now and then but not all the time, it doesn't stop me working", "constant_abdominal", "no"),
+    ("legs", "my legs feel numb and weak, like they're not even mine", "leg_weakness", "yes"),
+    ("legs", "mi leg no get power at all", "leg_weakness", "yes"),
+])
+def test_a_new_statement_a_patois_hurt_and_a_limb_not_hers(dialogue, question, text, slot, expected):
+    assert answer(dialogue, question, text).get(slot) == expected
