@@ -24,6 +24,7 @@ Context = Literal["present", "negated", "historical", "family", "hypothetical", 
 _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
 _LEADING = re.compile(r"(?:(?:in|with|during|at|for|my|the|on|after) )*")
 _SINCE = re.compile(r"(?<![a-z])since *$")
+_PRESENT = re.compile(r"(?<![a-z])(?:am|is|are|have|has|do|does|can|keep|keeps|s)(?![a-z])")
 _CLAUSE_END = re.compile(r"[.,]")
 _PAST = re.compile(r"(?<![a-z])(?:was|were|had|did|could|could not|went|got|came|felt|ended up)(?![a-z])")
 _ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
@@ -105,19 +106,23 @@ class ContextRules:
         opener = text[begin:comma.start()].strip(" ,.")
         while self._openers is not None and (m := self._openers.match(opener)):
             opener = opener[m.end():].strip(" ,")
+        stop = _CLAUSE_END.search(text, start)  # ("..., I had bleeding this morning too" is now)
+        now_after = self._now is not None and bool(self._now.search(text, start, stop.start() if stop else len(text)))
         for kind, cues in self._kinds:
             cue = cues.forward.search(opener) if kind in ("historical", "family") and cues.forward is not None else None
-            if cue and not _LEADING.fullmatch(opener[:cue.start()]) or _SINCE.search(text, 0, begin):
-                cue = None  # the cue opens the sentence ("(in my) first pregnancy, ..."), not "since my first"
-            if cue:
-                rest = opener[cue.end():]
-                if len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
-                    return True
-                # a past sentence told on after its comma: "in my first pregnancy I had sciatica
-                # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
-                stop = _CLAUSE_END.search(text, start)  # ("..., I had bleeding this morning too" is now)
-                return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not (
-                    self._now is not None and self._now.search(text, start, stop.start() if stop else len(text)))
+            if cue is None or _SINCE.search(text, 0, begin):
+                continue  # (not "since my first": from then until now)
+            if not _LEADING.fullmatch(opener[:cue.start()]):
+                # "I had terrible back pain with my first, and a lot of bleeding at the end with
+                # her": what she had then, listed on after "and", with no verb of now
+                return (kind == "historical" and comma.group().endswith("and") and bool(_PAST.search(opener))
+                        and not _PRESENT.search(text, comma.end(), start) and not now_after)
+            rest = opener[cue.end():]
+            if len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
+                return True
+            # a past sentence told on after its comma: "in my first pregnancy I had sciatica
+            # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
+            return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not now_after
         return False
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,

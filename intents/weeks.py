@@ -139,7 +139,10 @@ def weeks_said(text: str, of_mention: Callable, correction_start: Callable[[str]
     for weeks, out_of_range, span, bare in find_weeks(spelled, expecting_weeks or only_now):
         context, cue = of_mention(spelled, *span)
         told = context == "hypothetical" and cue is not None and _TOLD.search(spelled[cue[0]:cue[1]])
-        if (context in ELSEWHERE and not told) or _TAKEN_BACK.search(spelled[:span[0]]):
+        # "I'm thirty weeks with my second": the pregnancy she is in, counted among her others
+        mine = context == "historical" and cue is not None and cue[0] >= span[1] and _I_AM.search(
+            spelled[max(0, span[0] - 20):span[0]])
+        if (context in ELSEWHERE and not told and not mine) or _TAKEN_BACK.search(spelled[:span[0]]):
             continue
         now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))
         if only_now and not _I_AM.search(spelled[max(0, span[0] - 20):span[0]]):

@@ -48,8 +48,8 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 376
-    assert t["exact"] >= 698, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 378
+    assert t["exact"] >= 704, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -100,13 +100,13 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 160, 122, 60),
-    "blind6": (1, 373, 214, 149),
-    "blind7": (0, 160, 114, 93),
-    "blind8": (0, 332, 220, 119),
-    "blind9": (0, 326, 219, 118),
+    "blind6": (1, 375, 216, 149),
+    "blind7": (0, 161, 115, 93),
+    "blind8": (0, 333, 220, 119),
+    "blind9": (0, 327, 220, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
-    "blind10": (1, 316, 196, 116),
-    "blind11": (0, 177, 142, 77),
+    "blind10": (1, 317, 196, 116),
+    "blind11": (0, 177, 142, 78),
     "blind12": (0, 164, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"

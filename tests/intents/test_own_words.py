@@ -143,3 +143,14 @@ def test_a_correction_after_the_advice_that_takes_a_sign_back_lowers_it(dialogue
 ])
 def test_a_new_statement_a_patois_hurt_and_a_limb_not_hers(dialogue, question, text, slot, expected):
     assert answer(dialogue, question, text).get(slot) == expected
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("weeks", "I'm twenty-six weeks with my third", "weeks", 26),  # this pregnancy, among her others
+    ("weeks", "I'm 18 weeks now, I had my first at 40 weeks", "weeks", 18),
+    ("weeks", "I went to 41 weeks with my first, this one I'm 30", "weeks", 30),
+    ("course", "with my first it lasted months, this time it's only been five days", "persistent", "no"),
+])
+def test_her_other_pregnancies_and_this_one(dialogue, question, text, slot, expected):
+    state = dialogue.turn(dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), question), text)
+    assert (state.weeks if slot == "weeks" else state.slots.get(slot)) == expected
