@@ -28,8 +28,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind13: written late in that round, to measure its rules held out
 #   blind14: written at the start of the round after (patients held out that round)
 #   blind15: written at the start of the round after that (patients held out)
+#   blind16: patients only, written late in blind15's round (first sight held out, then tuned on)
 SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-        "blind14", "blind15")
+        "blind14", "blind15", "blind16")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 
@@ -109,7 +110,7 @@ def judge(item: dict, state) -> dict:
 
 def score_answers(dialogue, items: list[dict] | None = None) -> dict:
     items = answers() if items is None else items
-    totals: Counter = Counter()
+    totals: Counter = Counter(dict.fromkeys(("false_no", "false_yes", "spurious"), 0))  # a set may have no answers
     failures = []
     for item in items:
         v = judge(item, read(dialogue, item))

@@ -254,7 +254,6 @@ class AnswerReader:
                     elif own != "skip":
                         filed.put(t, own)
                 continue
-            small = bool(self._minimizer.search(text, part[0], part[1]))
             previous = set()
             said_before = list(inside)
             for i, t in enumerate(inside):
@@ -285,7 +284,9 @@ class AnswerReader:
                     filed.exclusive = filed.exclusive or value in ("yes", "unsure")
                 filed.put(t, value, hedged=self._hedges.how_often(chunk))
                 previous.add(value)
-                if value == "yes":  # "a bit swimmy", after "I'm going to pass out", is still a yes
+                if value == "yes":  # "a bit swimmy", after "I'm going to pass out", is still a yes;
+                    # the words next to this sign only ("peeing is normal, just that spot under my ribs")
+                    small = self._minimizer.search(text, before_start, after_end)
                     (filed.minimized if small else filed.plain).update(set(t.slots) & self._mild_possible)
             for t in joined:
                 filed.put(t, next(iter(previous)) if len(previous) == 1 else "yes")

@@ -24,6 +24,7 @@ Context = Literal["present", "negated", "historical", "family", "hypothetical", 
 _FIRST_PERSON = re.compile(r"(?<![a-z])(?:i|myself)(?![a-z])")
 _LEADING = re.compile(r"(?:(?:in|with|during|at|for|my|the|on|after) )*")
 _SINCE = re.compile(r"(?<![a-z])since *$")
+_AND = re.compile(r"(?:and )?also|and i")
 _PRESENT = re.compile(r"(?<![a-z])(?:am|is|are|have|has|do|does|can|keep|keeps|s)(?![a-z])")
 _CLAUSE_END = re.compile(r"[.,]")
 _PAST = re.compile(r"(?<![a-z])(?:was|were|had|did|could|could not|went|got|came|felt|ended up)(?![a-z])")
@@ -101,7 +102,9 @@ class ContextRules:
         """Whether text[begin:comma.start()] only opens the sentence with a past or another
         person's cue ("last time", "with my first", "my mate"), so that it reaches the
         clause after the comma, where the mention at `start` is."""
-        if not comma.group().startswith(",") or self._now is not None and self._now.search(text, comma.start(), start):
+        joined = _AND.fullmatch(comma.group())  # "... I had back pain and also I got a urine infection"
+        if not (comma.group().startswith(",") or joined) or self._now is not None and self._now.search(
+                text, comma.start(), start):
             return False
         opener = text[begin:comma.start()].strip(" ,.")
         while self._openers is not None and (m := self._openers.match(opener)):
@@ -118,7 +121,7 @@ class ContextRules:
                 return (kind == "historical" and comma.group().endswith("and") and bool(_PAST.search(opener))
                         and not _PRESENT.search(text, comma.end(), start) and not now_after)
             rest = opener[cue.end():]
-            if len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
+            if not joined and len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
                 return True
             # a past sentence told on after its comma: "in my first pregnancy I had sciatica
             # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
@@ -154,6 +157,8 @@ class ContextRules:
                     return kind, (at + h.start(), at + h.end())
             if cues.backward is not None:
                 h = cues.backward.search(after)
+                if h and kind == "historical" and self._now is not None and self._now.search(after, 0, h.start()):
+                    h = None  # "it doesn't go down my leg this time, that was with my first": now
                 if h:
                     return kind, (end + h.start(), end + h.end())
             if cues.anaphoric is not None and within is None and right < len(text):

@@ -87,6 +87,8 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #   blind15: written at the start of that round; first seen 138/220 (108/177 grouped, 6 false no,
 #           13 false yes), 75/80 (1 under, looked at and its class fixed); its answers tuned on, its
 #           patients held out
+#   blind16: patients only, written late in that round; first seen 68/80 (3 under, looked at and
+#           their classes fixed: 71/80), then tuned on
 # All but blind5 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
@@ -100,9 +102,11 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 160, 122, 60),
-    "blind6": (1, 375, 216, 149),
+    # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
+    # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
+    "blind6": (1, 374, 216, 149),
     "blind7": (0, 161, 115, 93),
-    "blind8": (0, 333, 220, 119),
+    "blind8": (0, 332, 220, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
     "blind9": (0, 327, 220, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
     "blind10": (1, 317, 196, 116),
@@ -115,6 +119,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 158, 124, 77),
+    "blind16": (0, 0, 0, 80),
 }
 
 

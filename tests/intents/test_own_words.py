@@ -154,3 +154,23 @@ def test_a_new_statement_a_patois_hurt_and_a_limb_not_hers(dialogue, question, t
 def test_her_other_pregnancies_and_this_one(dialogue, question, text, slot, expected):
     state = dialogue.turn(dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), question), text)
     assert (state.weeks if slot == "weeks" else state.slots.get(slot)) == expected
+
+
+@pytest.mark.parametrize("text, slot, expected", [
+    ("it's higher up than my usual backache, like on the right just under my ribs", "flank_pain", "yes"),
+    ("oh no, the bleeding has started again", "vaginal_bleeding", "yes"),  # dismay, no denial
+    ("I've filled two pads in an hour and there's a towel on the bed now", "heavy_bleeding", "yes"),
+    ("it came on all of a sudden and it's really, really bad", "sudden_severe", "yes"),
+    ("what a bloody awful week, my back is killing me", "vaginal_bleeding", None),  # a curse
+    ("I fell for the yoga ball advert, no difference at all", "trauma", None),
+    ("my mate from antenatal had her waters go last week", "fluid_leak", None),
+    ("with my first I had an awful back and also I got a kidney infection", "flank_pain", None),
+    ("my legs were the worst ever after my first, now they're fine", "worsening", None),
+])
+def test_what_an_opening_tells_in_her_own_words(dialogue, text, slot, expected):
+    assert opening(dialogue, text).slots.get(slot) == expected
+
+
+def test_saying_she_cannot_go_today_is_about_going_in_not_peeing(dialogue):
+    assert opening(dialogue, "I can't go today, there's nobody to mind the kids").slots["bladder_bowel"] is None
+    assert answer(dialogue, "bladder_bowel", "I can't go, I've been trying for hours and nothing")["bladder_bowel"] == "yes"
