@@ -174,3 +174,12 @@ def test_what_an_opening_tells_in_her_own_words(dialogue, text, slot, expected):
 def test_saying_she_cannot_go_today_is_about_going_in_not_peeing(dialogue):
     assert opening(dialogue, "I can't go today, there's nobody to mind the kids").slots["bladder_bowel"] is None
     assert answer(dialogue, "bladder_bowel", "I can't go, I've been trying for hours and nothing")["bladder_bowel"] == "yes"
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("legs", "weak at the knees over the new baby clothes, ha, but it stays in my back", "radiating", "no"),
+    ("belly_pain", "my belly is aching, it comes and it goes", "contractions", "yes"),
+    ("belly_pain", "my bump goes hard and then soft again, a few times tonight", "contractions", "yes"),
+])
+def test_an_idiom_and_waves_said_another_way(dialogue, question, text, slot, expected):
+    assert answer(dialogue, question, text).get(slot) == expected
