@@ -109,8 +109,6 @@ class ContextRules:
         opener = text[begin:comma.start()].strip(" ,.")
         while self._openers is not None and (m := self._openers.match(opener)):
             opener = opener[m.end():].strip(" ,")
-        stop = _CLAUSE_END.search(text, start)  # ("..., I had bleeding this morning too" is now)
-        now_after = self._now is not None and bool(self._now.search(text, start, stop.start() if stop else len(text)))
         for kind, cues in self._kinds:
             cue = cues.forward.search(opener) if kind in ("historical", "family") and cues.forward is not None else None
             if cue is None or _SINCE.search(text, 0, begin):
@@ -119,14 +117,20 @@ class ContextRules:
                 # "I had terrible back pain with my first, and a lot of bleeding at the end with
                 # her": what she had then, listed on after "and", with no verb of now
                 return (kind == "historical" and comma.group().endswith("and") and bool(_PAST.search(opener))
-                        and not _PRESENT.search(text, comma.end(), start) and not now_after)
+                        and not _PRESENT.search(text, comma.end(), start) and not self._now_after(text, start))
             rest = opener[cue.end():]
             if not joined and len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
                 return True
             # a past sentence told on after its comma: "in my first pregnancy I had sciatica
             # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
-            return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not now_after
+            return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not self._now_after(
+                text, start)
         return False
+
+    def _now_after(self, text: str, start: int) -> bool:
+        """A "now" word in the rest of the mention's clause: "..., I had bleeding this morning too"."""
+        stop = _CLAUSE_END.search(text, start)
+        return self._now is not None and bool(self._now.search(text, start, stop.start() if stop else len(text)))
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,
                    others: tuple[tuple[int, int], ...] = ()) -> tuple[Context, tuple[int, int] | None]:

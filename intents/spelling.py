@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from spellchecker import SpellChecker
 
+from intents.patterns import compile_phrases
 from intents.vocabulary import Vocabulary
 
 # whole words of a pattern only: not "neighbou" of "neighbou?r", not the "w" of "\\w"
@@ -42,10 +43,8 @@ class SpellingCorrector:
         leg"), replaced before any typo is looked for."""
         self._respell = {k: v for k, v in (respellings or {}).items() if " " not in k}
         # a few words said another way only next to another word: "me leg" is "my leg"
-        groups = {k: v for k, v in (respellings or {}).items() if " " in k}
-        self._groups = groups
-        self._group = re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, sorted(groups, key=len, reverse=True)))
-                                 + r")(?![a-z])") if groups else None
+        self._groups = {k: v for k, v in (respellings or {}).items() if " " in k}
+        self._group = compile_phrases(list(self._groups))
         english = SpellChecker(distance=1).word_frequency.dictionary
         self._known = frozenset(words) | frozenset(w for w in english if w.isalpha())
         self._by_first: dict[str, list[str]] = {}
