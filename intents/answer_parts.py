@@ -113,6 +113,13 @@ class AnswerParts:
         return [(slot, m.span()) for slot, names in self._names.items() if slot not in asking and names is not None
                 for m in names.finditer(text)]
 
+    def ambiguous(self, text: str, asking: list[str], matches: list) -> list:
+        """matches without another sign's negatable word where it names an asked sign: "no
+        accidents" to the bladder question says nothing of a fall (rule 10)."""
+        named = self.named(text, asking) if asking else []
+        return [x for x in matches if not (x[1] is None and x[0] not in asking and any(
+            a < x[2].end() and x[2].start() < b for a, b in named))]
+
     def correction_start(self, text: str) -> int | None:
         """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
         cues = self.correction_cues(text)

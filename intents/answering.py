@@ -24,6 +24,8 @@ from intents.vocabulary import Answering
 # only "and", "or" between two names: "breathing and chest are fine"
 _JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")
 _CONCLUDING = re.compile(r" *so ")  # "..., so no" sums up: it answers the whole question
+# a part telling something of its own ("I lifted my son"), not a list going on ("anything like that")
+_STATEMENT = re.compile(r"(?:i|it|she|he|we|they|there|my|me) ")
 
 
 class AnswerReader:
@@ -38,7 +40,7 @@ class AnswerReader:
         self._context = context
         self._answer_in = answer_in
         self._value_of = value_of
-        self._parts = AnswerParts(data, macros, exclude)
+        self.parts = AnswerParts(data, macros, exclude)
         self._scoped = compile_phrases(data.scoped_answers, macros)
         self._exclusion = re.compile(r"(?:" + "|".join(data.exclusions) + r") $")
         self._exclusion_after = compile_following(data.exclusions_after, macros)  # "the last one only"
@@ -55,19 +57,6 @@ class AnswerReader:
         self._fine = compile_phrases(data.fine_after_a_name, macros)
         self._question_back = compile_phrases(data.question_backs, macros)
 
-    # --- parts of an answer ------------------------------------------------------------
-
-    def ambiguous(self, text: str, asking: list[str], matches: list) -> list:
-        """matches without another sign's negatable word where it names an asked sign: "no
-        accidents" to the bladder question says nothing of a fall (rule 10)."""
-        named = self._parts.named(text, asking) if asking else []
-        return [x for x in matches if not (x[1] is None and x[0] not in asking and any(
-            a < x[2].end() and x[2].start() < b for a, b in named))]
-
-    def correction_start(self, text: str) -> int | None:
-        """Where what counts begins after the last correction cue ("no wait, I meant yes")."""
-        return self._parts.correction_start(text)
-
     # --- the whole answer --------------------------------------------------------------
 
     def _own(self, text: str, t: Target, part: Span) -> str | None:
@@ -82,7 +71,7 @@ class AnswerReader:
         if not t.position and self._context.of_mention(text, t.span[0], t.span[1])[0] in ELSEWHERE:
             return "skip"
         if t.mention is not None:
-            context, _ = self._context.of_mention(text, t.span[0], t.span[1], within=part, others=t.later_phrases)
+            context, _ = self._context.of_phrase(text, *t.span, t.mention.kind, within=part, others=t.later_phrases)
             value = self._value_of(t.mention.kind, context, t.mention.words)
             if value is None and t.partial and (context == "negated" or NEGATION_WORD.search(t.mention.words)):
                 return "no"  # half of the sign denied: kept apart until the other half is (_put)
@@ -133,7 +122,7 @@ class AnswerReader:
         order its words name them ("the first one"); mentions: every sign phrase in text;
         positions: where the wording names more things than signs, what "the second one"
         may mean."""
-        cues = self._parts.correction_cues(text)
+        cues = self.parts.correction_cues(text)
         reading = self._read_from(text, cues[-1][1] if cues else 0, asking, order, mentions, positions)
         if cues and not reading.slots and reading.general is None and not NEGATION_WORD.search(text, cues[0][0]):
             # "yes, bleeding. quite a lot actually, it's bright red": the cue and what follows
@@ -150,20 +139,20 @@ class AnswerReader:
         asked = set(asking)
         mentions = [m for m in mentions if m.span[0] >= begin]
         others_said = [m.span for m in mentions if m.slot not in asked]
-        others_named = [(slot, span) for slot, span in self._parts.named_elsewhere(text, asking) if span[0] >= begin]
-        targets = self._parts.targets(text, begin, asking, order, mentions, positions or {})
+        others_named = [(slot, span) for slot, span in self.parts.named_elsewhere(text, asking) if span[0] >= begin]
+        targets = self.parts.targets(text, begin, asking, order, mentions, positions or {})
         filed = Filed()
         topic: list[Target] = []  # named signs waiting for the answer in the next part
         previous: set[str] = set()  # the values the part before gave to the signs it named
         said_before: list[Target] = []  # the signs the part before named
         elsewhere: set[str] = set()  # the signs of other questions the part before only named
-        parts = self._parts.parts(text, begin, [t.span for t in targets])
+        parts = self.parts.parts(text, begin, [t.span for t in targets])
         for n, part in enumerate(parts):
             inside = [t for t in targets if part[0] <= t.span[0] < part[1]]
             following = text[parts[n + 1][0]:parts[n + 1][1]] if n + 1 < len(parts) and not any(
                 parts[n + 1][0] <= t.span[0] < parts[n + 1][1] for t in targets) else ""
             chunk = text[part[0]:part[1]].rstrip()  # "nothing " before "apart from" is "nothing"
-            if self._parts.after_exception(text, part[0]):
+            if self.parts.after_exception(text, part[0]):
                 # "apart from the numbness, no": what it names is said, its answer words are the others'
                 for t in topic + inside:
                     own = "yes" if t in topic else self._own(text, t, part)
@@ -171,7 +160,7 @@ class AnswerReader:
                         filed.put(t, own if own in ("yes", "unsure") else "yes")
                 words = self._answer_in(chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking)
                 filed.general += [words] if words else []
-                filed.unplaced = filed.unplaced or not (inside or self._parts.placed(chunk, self._answer_words))
+                filed.unplaced = filed.unplaced or not (inside or self.parts.placed(chunk, self._answer_words))
                 topic, said_before, previous = [], [], set()
                 continue
             if not inside:
@@ -203,6 +192,11 @@ class AnswerReader:
                     continue  # "the toilet side of things is fine": not about the signs asked
                 if topic and self._fine is not None and self._fine.fullmatch(chunk.strip(" ,.")):
                     words = "no"  # "breathing is okay, chest also okay"
+                if topic and words is None and len(chunk.split()) >= 3 and _STATEMENT.match(chunk.strip(" ,.")) and not (
+                        self._question_back is not None and self._question_back.fullmatch(chunk.strip(" ,."))):
+                    for t in topic:  # "yes, suddenly. I lifted my son...": named, and no answer of its own follows
+                        filed.put(t, "yes")
+                    topic = []
                 if words and topic:
                     for t in topic:  # "bleeding? no, I haven't"
                         filed.put(t, words)

@@ -28,6 +28,9 @@ _AND = re.compile(r"(?:and )?also|and i")
 _PRESENT = re.compile(r"(?<![a-z])(?:am|is|are|have|has|do|does|can|keep|keeps|s)(?![a-z])")
 _CLAUSE_END = re.compile(r"[.,]")
 _PAST = re.compile(r"(?<![a-z])(?:was|were|had|did|could|could not|went|got|came|felt|ended up)(?![a-z])")
+# a clause about another person, in the past: "she could not walk", "he was"
+_SHE_BEFORE = re.compile(r"(?<![a-z])(?:she|he|they) $")
+_THEN = re.compile(r"(?:could|was|were|had|did|got|ended up|went|needed|would)(?![a-z])")
 _ME = re.compile(r"(?<![a-z])(?:me|my|myself)(?![a-z])")
 
 
@@ -114,23 +117,45 @@ class ContextRules:
             if cue is None or _SINCE.search(text, 0, begin):
                 continue  # (not "since my first": from then until now)
             if not _LEADING.fullmatch(opener[:cue.start()]):
-                # "I had terrible back pain with my first, and a lot of bleeding at the end with
-                # her": what she had then, listed on after "and", with no verb of now
-                return (kind == "historical" and comma.group().endswith("and") and bool(_PAST.search(opener))
-                        and not _PRESENT.search(text, comma.end(), start) and not self._now_after(text, start))
+                return kind == "historical" and self._listed_on_after_and(text, opener, comma, start)
             rest = opener[cue.end():]
             if not joined and len(re.findall(r"[a-z0-9]+", rest)) <= 4 and not _FIRST_PERSON.search(rest):
-                return True
-            # a past sentence told on after its comma: "in my first pregnancy I had sciatica
-            # very badly, I could not walk" (a verb in the past, and no "now", keep it past)
-            return kind == "historical" and bool(_PAST.search(text, comma.end(), start + 12)) and not self._now_after(
-                text, start)
+                return True  # a short opener of its own: "last time,", "my sister, she had"
+            return kind == "historical" and self._past_told_on(text, comma, start)
         return False
+
+    def _listed_on_after_and(self, text: str, opener: str, comma: re.Match, start: int) -> bool:
+        """What she had then, listed on after "and" with no verb of now: "I had terrible back
+        pain with my first, and a lot of bleeding at the end with her"."""
+        return (comma.group().endswith("and") and bool(_PAST.search(opener))
+                and not _PRESENT.search(text, comma.end(), start) and not self._now_after(text, start))
+
+    def _past_told_on(self, text: str, comma: re.Match, start: int) -> bool:
+        """A past sentence told on after its comma, with a verb in the past and no "now": "in my
+        first pregnancy I had sciatica very badly, I could not walk"."""
+        return bool(_PAST.search(text, comma.end(), start + 12)) and not self._now_after(text, start)
+
+    @staticmethod
+    def _told_of_another(text: str, forward: re.Pattern, left: int) -> tuple[int, int] | None:
+        """The family cue earlier in the sentence that a clause starting "she could", "he
+        was" goes on about: "my mate had sciatica, down both legs, she couldn't walk"."""
+        sentence = text.rfind(".", 0, left) + 1
+        told = [h for h in forward.finditer(text, sentence, left) if not _FIRST_PERSON.search(text, h.end(), left)]
+        return told[-1].span() if told else None
 
     def _now_after(self, text: str, start: int) -> bool:
         """A "now" word in the rest of the mention's clause: "..., I had bleeding this morning too"."""
         stop = _CLAUSE_END.search(text, start)
         return self._now is not None and bool(self._now.search(text, start, stop.start() if stop else len(text)))
+
+    def of_phrase(self, text: str, start: int, end: int, kind: str | None, **bounds) -> tuple[Context, tuple[int, int] | None]:
+        """of_mention for a sign phrase of `kind` ("yes" present, "no" absent, None negatable):
+        a "no" phrase whose cue holds no negation word is confirmed, not denied ("he's kicking
+        like crazy, so that's fine": "fine" confirms the no)."""
+        context, cue = self.of_mention(text, start, end, **bounds)
+        if kind == "no" and context == "negated" and cue and not NEGATION_WORD.search(text, *cue):
+            return "present", cue
+        return context, cue
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,
                    others: tuple[tuple[int, int], ...] = ()) -> tuple[Context, tuple[int, int] | None]:
@@ -156,6 +181,10 @@ class ContextRules:
                     if _ME.search(text[start:end]):
                         hits = []
                     hits = [h for h in hits if not _FIRST_PERSON.search(before[h.end():])]
+                    if not hits and _SHE_BEFORE.search(text, max(0, start - 6), start) and _THEN.match(text, start):
+                        told = self._told_of_another(text, cues.forward, left)
+                        if told:
+                            return kind, told
                 if hits:
                     h, at = hits[-1], reach if kind in ELSEWHERE else left
                     return kind, (at + h.start(), at + h.end())

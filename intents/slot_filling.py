@@ -67,6 +67,8 @@ def apply_yes_no(state: DialogueState, u: Understanding, progressed: bool,
             if s in state.recheck:
                 state.recheck.remove(s)
         return [phrases["counted_misheard"]]
+    if u.hedged:
+        return AskAgain([phrases["hedged"]], plain=True)
     return AskAgain([phrases["not_understood"]], plain=state.misunderstood >= 2 or state.rephrased)
 
 

@@ -103,7 +103,8 @@ class Understander:
         self._signs = {
             slot: _SignPatterns(
                 compile_phrases(p.present, macros, guard_gaps=True),
-                compile_phrases(p.absent, macros, guard_gaps=True),
+                compile_phrases(p.absent + [a for other in p.absent_like for a in vocab.signs[other].absent],
+                                macros, guard_gaps=True),
                 compile_phrases(p.negatable, macros),
                 compile_phrases(p.exclude, macros),
                 compile_phrases(p.partial, macros, guard_gaps=True),
@@ -170,9 +171,7 @@ class Understander:
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
             if m.re is self._signs[slot].absent_when_asked and slot not in asking and not (correcting and not asking):
                 continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
-            context, cue = self._context.of_mention(text, m.start(), m.end())
-            if value == "no" and context == "negated" and cue and not NEGATION_WORD.search(text, *cue):
-                context = "present"  # "he's kicking like crazy, so that's fine": "fine" confirms the no
+            context, cue = self._context.of_phrase(text, m.start(), m.end(), value)
             meaning = mention_value(value, context, m.group(), correcting)
             if correcting and meaning == "yes" and self._over.match(text, m.end()):
                 meaning = "no"  # "sorry, the tingling was last week": taken back (rule 12)
@@ -198,7 +197,7 @@ class Understander:
 
     def weeks(self, text: str, expecting_weeks: bool, only_now: bool = False):
         """Weeks of this pregnancy said in `text` (intents.weeks.weeks_said)."""
-        return weeks_said(digits(text), self._context.of_mention, self._reader.correction_start,
+        return weeks_said(digits(text), self._context.of_mention, self._reader.parts.correction_start,
                           expecting_weeks, only_now)
 
     def answer(self, text: str, taken: list[Span], asking: list[str]):
@@ -244,10 +243,10 @@ class Understander:
             return Understanding(command=command)
         asking = asking or []
         matches = list(self.sign_matches(text))  # once: the mentions and the answer reader share them
-        matches = self._reader.ambiguous(text, asking, matches) if expecting == "yes_no" else matches
+        matches = self._reader.parts.ambiguous(text, asking, matches) if expecting == "yes_no" else matches
         signs, taken = self.signs(text, matches=matches, asking=asking)
         corrected: set[str] = set()
-        begin = self._reader.correction_start(text)
+        begin = self._reader.parts.correction_start(text)
         if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
             after, _ = self.signs(text[begin:], correcting=True, asking=asking)
             signs.update(after)
@@ -280,9 +279,9 @@ class Understander:
             if reading.corrected:
                 corrected |= set(reading.slots)
             if reading.softened and result.answer == "yes" and len(asking) == 1:
-                result.answer = None  # "a normal headache, nothing severe": not the sign, asked again
+                result.answer, result.hedged = None, True  # "a normal headache, nothing severe": asked again
             if not reading.slots and reading.hedged and set(asking) <= self._reader.hedge_sensitive:
-                result.answer = None  # "sometimes" is not an answer to how bad or how sudden
+                result.answer, result.hedged = None, True  # "sometimes" is not an answer to how bad or how sudden
         result.corrected = sorted(corrected)
         if not (result.answer or result.signs or result.weeks or out_of_range):
             result.out_of_scope = self.out_of_scope(raw, text)

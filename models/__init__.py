@@ -76,6 +76,9 @@ class Understanding(BaseModel):
     # The answer corrects what was said before ("no wait", "actually"): it may lower an
     # answer already given (rule 12). Holds the slots it corrects.
     corrected: list[str] = Field(default_factory=list)
+    # The answer only hedged ("sometimes", "a bit", "nothing severe") to a question about
+    # how bad or how sudden: not a yes, and the question is asked again saying why.
+    hedged: bool = False
 
     @property
     def understood(self) -> bool:

@@ -86,6 +86,8 @@ def test_each_sign_of_a_grouped_question_gets_its_own_answer(dialogue, question,
 def test_a_hedge_is_no_answer_to_how_sudden_or_severe(dialogue):
     state = answer(dialogue, "sudden_severe", "sometimes")
     assert state.slots["sudden_severe"] is None and state.last_reply.asking == ["sudden_severe"]
+    # says why it asks again, rather than that it did not hear
+    assert state.last_reply.say.startswith(dialogue.model.questions.phrases["hedged"])
 
 
 def test_a_bare_yes_to_a_group_asks_each_sign(dialogue):

@@ -89,6 +89,8 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           patients held out
 #   blind16: patients only, written late in that round; first seen 68/80 (3 under, looked at and
 #           their classes fixed: 71/80), then tuned on
+#   blind17: written at the start of the round after, from scripts/blind_brief.py's brief; first seen
+#           197/260 (149/200 grouped, 2 false no, 13 false yes), 73/80 (3 under); tuned on
 # All but blind5 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
@@ -115,11 +117,12 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 163, 163, 79),
-    "blind14": (0, 175, 126, 76),
+    "blind14": (0, 175, 126, 78),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 158, 124, 77),
     "blind16": (0, 0, 0, 80),
+    "blind17": (0, 215, 164, 80),
 }
 
 
