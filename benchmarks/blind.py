@@ -30,8 +30,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind15: written at the start of the round after that (patients held out)
 #   blind16: patients only, written late in blind15's round (first sight held out, then tuned on)
 #   blind17: written at the start of the round after, from the brief of scripts/blind_brief.py
+#   blind18: written in that round after its first rules, from the same brief
 SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-        "blind14", "blind15", "blind16", "blind17")
+        "blind14", "blind15", "blind16", "blind17", "blind18")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

@@ -95,6 +95,14 @@ class AnswerParts:
             return False
         return any(m.end() == len(before) for m in self._exception.finditer(before, max(0, len(before) - 20)))
 
+    def excepted(self, text: str, start: int) -> bool:
+        """A sign phrase at `start` named as the exception, in the same clause as the marker:
+        "apart from a horrible headache that won't shift, no": said, not denied."""
+        if self._exception is None:
+            return False
+        before = text[max(0, start - 40):start]
+        return any(not re.search(r"[,.]", before[m.end():]) for m in self._exception.finditer(before))
+
     def placed(self, chunk: str, answer_words: re.Pattern) -> bool:
         """An exception that names nothing the question asked about: "the back pain", or
         only answer words ("apart from that, no")."""

@@ -75,8 +75,8 @@ class AnswerReader:
             value = self._value_of(t.mention.kind, context, t.mention.words)
             if value is None and t.partial and (context == "negated" or NEGATION_WORD.search(t.mention.words)):
                 return "no"  # half of the sign denied: kept apart until the other half is (_put)
-            if value == "yes" and context == "present" and bare_name(t.mention.words):
-                return None  # "bleeding" alone names the sign; the answer may follow
+            if value == "yes" and context == "present" and bare_name(t.mention.words) and len(t.mention.words.split()) <= 5:
+                return None  # "bleeding" alone names the sign; the answer may follow (a long description says it)
             if value is None:
                 return {"present": None, "uncertain": "unsure"}.get(context, "skip")
             return value
@@ -160,7 +160,8 @@ class AnswerReader:
                         filed.put(t, own if own in ("yes", "unsure") else "yes")
                 words = self._answer_in(chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking)
                 filed.general += [words] if words else []
-                filed.unplaced = filed.unplaced or not (inside or self.parts.placed(chunk, self._answer_words))
+                filed.unplaced = filed.unplaced or not (inside or self.parts.placed(chunk, self._answer_words) or any(
+                    part[0] <= o[0] < part[1] for o in others_said))  # "other than a headache, no": another sign
                 topic, said_before, previous = [], [], set()
                 continue
             if not inside:
@@ -220,8 +221,11 @@ class AnswerReader:
             elsewhere = set()
             answers_back = [t.value for t in inside if t.mention is None and not t.position and t.value is not None]
             if topic and answers_back and len(answers_back) == len(inside):
+                rest = all(not t.slots for t in inside)  # "spotting. that's it": the topic said, the rest ruled out
                 for t in topic:  # "spotting or leaking, none of that": the reference answers the topic
-                    filed.put(t, answers_back[0])
+                    filed.put(t, "yes" if rest else answers_back[0])
+                for t in inside if rest else []:
+                    filed.put(t, t.value)
                 topic = []
                 continue
             spans = [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside]

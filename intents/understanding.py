@@ -172,6 +172,8 @@ class Understander:
             if m.re is self._signs[slot].absent_when_asked and slot not in asking and not (correcting and not asking):
                 continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
             context, cue = self._context.of_phrase(text, m.start(), m.end(), value)
+            if context == "negated" and value == "yes" and self._reader.parts.excepted(text, m.start()):
+                context = "present"  # "apart from a headache that won't shift, no, none of them"
             meaning = mention_value(value, context, m.group(), correcting)
             if correcting and meaning == "yes" and self._over.match(text, m.end()):
                 meaning = "no"  # "sorry, the tingling was last week": taken back (rule 12)

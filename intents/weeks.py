@@ -53,6 +53,8 @@ _REPLACES = re.compile(r"(?:^|[ ,])(?:no|sorry|i mean|i meant|make that|actually
 # "the midwife said 27 weeks": what she was told of this pregnancy, not a what-if
 _TOLD = re.compile(r"(?<![a-z])(?:said|says|told|tells|reckons|thinks|measured|dated)(?![a-z])")
 # "and I'm 23 now": how far along she is, said in an answer about how long it has hurt
+# a time then, not how far along she is: "at 12 weeks", "until 30 weeks"
+_WHEN_THEN = re.compile(r"(?<![a-z])(?:at|by|to|from|since|until|till|after|before|was|were|had|born|came|lost)(?: about| around)? $")
 _I_AM = re.compile(r"(?<![a-z])(?:i am|i m|she is|baby is) (?:about |around |nearly |almost |now |only |just )?$")
 # "three oh" for thirty, as a number is read out
 _READ_OUT = re.compile(r"(?<![0-9])([1-4]) (?:oh|o|zero)(?![a-z0-9])")
@@ -140,8 +142,10 @@ def weeks_said(text: str, of_mention: Callable, correction_start: Callable[[str]
         context, cue = of_mention(spelled, *span)
         told = context == "hypothetical" and cue is not None and _TOLD.search(spelled[cue[0]:cue[1]])
         # "I'm thirty weeks with my second": the pregnancy she is in, counted among her others
-        mine = context == "historical" and cue is not None and cue[0] >= span[1] and _I_AM.search(
-            spelled[max(0, span[0] - 20):span[0]])
+        # ("32 weeks with my second" too, but not "I bled at 12 weeks with my first")
+        mine = context == "historical" and cue is not None and cue[0] >= span[1] and (_I_AM.search(
+            spelled[max(0, span[0] - 20):span[0]]) or not spelled[span[1]:cue[0]].strip(" ,") and not _WHEN_THEN.search(
+            spelled[max(0, span[0] - 12):span[0]]))
         if (context in ELSEWHERE and not told and not mine) or _TAKEN_BACK.search(spelled[:span[0]]):
             continue
         now = bool(_NOW.search(spelled[max(0, span[0] - 25):span[0]]))

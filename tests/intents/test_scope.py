@@ -101,7 +101,7 @@ def test_nearly_falling_is_not_a_fall(dialogue):
 
 
 @pytest.mark.parametrize("question, text, slot", [
-    ("course", "sometimes it's worse in the evenings, but overall it's not getting any worse", "worsening"),
+    ("course", "sometimes it feels worse, but overall it's not getting any worse", "worsening"),
     ("fetal_movement", "he has quiet spells sometimes, but when i sit down he's kicking away, nothing's changed", "fetal_movement"),
 ])
 def test_a_hedged_mention_then_a_denial_is_asked_again_alone(dialogue, question, text, slot):

@@ -1,0 +1,96 @@
+"""Answers misread at first sight in blind17 and blind18 (tests/data/), each a class said
+here in other words than the blind material's: a sign named and then a story, an exception
+after "apart from", another sense of a word, a child's temperature, a verb denied with "no"
+(triage.md rules 7, 10 and 12)."""
+
+import pytest
+
+from intents.dialogue import Dialogue
+
+
+@pytest.fixture(scope="module")
+def dialogue():
+    return Dialogue()
+
+
+def slots(dialogue, question, text):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    return dialogue.turn(dialogue.asking(state, question), text).slots
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # a sign named, then a story of its own: the name is said, not left for a denial further on
+    ("onset_trauma", "Yes, all at once. I bent to get the washing out and then there it was, bang. Nobody hit me, no accident.",
+     {"sudden_severe": "yes", "trauma": "no"}),
+    # "that's it" after a sign: that one, and none of the others
+    ("bleeding_or_fluid", "A bit of spotting. That's all.", {"vaginal_bleeding": "yes", "fluid_leak": "no"}),
+    # a sign named as the exception to a "no"
+    ("fever_urine", "Other than a pounding headache that won't go, no, nothing like that.",
+     {"fever": "no", "urinary_pain": "no", "flank_pain": "no", "headache_vision": "yes"}),
+    ("legs", "no, none of those, except I limp a little when I first get up", {"walking_difficulty": "yes"}),
+    # doubt on the word is not a denial of the sign; asleep is numb
+    ("nerves", "I wouldn't say numb exactly, it's more like it's gone to sleep down there. Wee's normal.",
+     {"saddle_numbness": "yes", "bladder_bowel": "no"}),
+    ("nerves", "I can't say it's numb exactly, it just feels odd. Toilet's all fine.", {"saddle_numbness": "unsure", "bladder_bowel": "no"}),
+    # the second half of a doubt is doubt, not a what-if
+    ("bleeding_or_fluid", "I can't tell if it's discharge or if it's water coming out. No blood.",
+     {"vaginal_bleeding": "no", "fluid_leak": "unsure"}),
+    # not measured is not denied
+    ("fever", "I feel a bit shivery but I haven't taken my temperature", {"fever": "yes"}),
+])
+def test_each_sign_as_she_says_it(dialogue, question, text, expected):
+    got = slots(dialogue, question, text)
+    assert {s: got[s] for s in expected} == expected
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    ("nerves", "ha, you'll have me wetting myself laughing. no, none of that", "bladder_bowel"),
+    ("bleeding_or_fluid", "No. The only thing leaking in this house is the kitchen tap.", "fluid_leak"),
+    ("bleeding_or_fluid", "No blood, no. Only the water I've been drinking all day.", "fluid_leak"),
+    ("fever_urine", "No fever. The only thing hot round here is my tea. No stinging either.", "fever"),
+    ("legs", "my ankles are puffy like balloons but nothing goes down my legs and they aren't weak", "radiating"),
+    ("breathing_fainting", "No. The pain took my breath away for a second, but that's just a saying. Never fainted.", "breathing"),
+    ("breathing_fainting", "I do the breathing they taught us when it hurts, but I breathe fine and I haven't fainted", "breathing"),
+    ("belly_pain", "it's my back that won't let up, the belly itself is fine, no tightening", "constant_abdominal"),
+    ("onset_trauma", "No, it came on over days. I've been up and down the stairs with the washing, that's all.", "trauma"),
+    ("fever_urine", "My little one's had a fever since Tuesday, poor thing, but me, no, none of that.", "fever"),
+    ("course", "it's worse by the end of the day, but it isn't getting worse", "worsening"),
+])
+def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question, text, slot):
+    assert slots(dialogue, question, text)[slot] != "yes"
+
+
+@pytest.mark.parametrize("question, text, slot, expected", [
+    ("belly_pain", "Me belle dey pain me since morning and e no dey stop", "constant_abdominal", "yes"),
+    ("legs", "the pain goes down to my knee and my leg is sleeping since morning", "leg_weakness", "yes"),
+    ("nerves", "I keep trying to wee and nothing comes out at all", "bladder_bowel", "yes"),
+    ("nerves", "I had an accident earlier, didn't feel it coming, my knickers were wet through", "bladder_bowel", "yes"),
+    ("walking_difficulty", "I can get about, but I'm holding on to the furniture", "walking_difficulty", "yes"),
+    ("onset_trauma", "I took a tumble in the garden and landed on my bottom", "trauma", "yes"),
+    ("course", "every day it's a little worse than the day before", "worsening", "yes"),
+    ("fetal_movement", "since breakfast I've only felt her once", "fetal_movement", "yes"),
+    ("fetal_movement", "he kicks loads, like always", "fetal_movement", "no"),
+    ("nerves", "no numbness, I open my bowels like normal and I'm going to the loo normally", "bladder_bowel", "no"),
+    ("weeks", "thirty one weeks with my second", "weeks", 31),
+    ("weeks", "I lost one at 12 weeks with my first, now I'm 22", "weeks", 22),
+])
+def test_what_she_says_in_her_own_words(dialogue, question, text, slot, expected):
+    state = dialogue.turn(dialogue.asking(dialogue.turn(dialogue.start("t"), "my back hurts"), question), text)
+    assert (state.weeks if slot == "weeks" else state.slots.get(slot)) == expected
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("My sister had terrible sciatica, right down both legs, she couldn't walk for weeks. Mine's just low in my back.",
+     "walking_difficulty"),
+    ("With our Ellie I had a bleed at eighteen weeks. This time it's only my back.", "vaginal_bleeding"),
+    ("My mama had sciatica bad when she was carrying me. Mine's only an ache.", "radiating"),
+    ("Early on I had some cramping, around seven weeks, but that settled. Now it's my back.", "contractions"),
+])
+def test_what_another_had_or_she_had_before_is_not_hers_now(dialogue, text, slot):
+    assert dialogue.turn(dialogue.start("t"), text).slots[slot] != "yes"
+
+
+def test_a_correction_after_the_advice_can_take_a_fever_back(dialogue):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts, I'm 25 weeks")
+    state = dialogue.turn(dialogue.asking(state, "fever"), "I had a temperature last week with a cold, now it's fine")
+    assert state.slots["fever"] == "no"
