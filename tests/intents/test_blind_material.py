@@ -105,17 +105,19 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind4": (0, 215, 153, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
-    "blind5": (0, 160, 122, 60),
+    "blind5": (0, 161, 123, 60),
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
     "blind6": (1, 376, 216, 149),
     "blind7": (0, 162, 116, 93),
     "blind8": (0, 333, 221, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 330, 222, 118),
+    "blind9": (0, 331, 223, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
-    "blind10": (1, 319, 196, 116),
-    "blind11": (0, 177, 142, 78),
-    "blind12": (0, 166, 0, 0),  # opening sentences only
+    "blind10": (1, 320, 196, 116),
+    # one fewer: "I passed out once but that was years ago, ... Not now." -- "that was years ago"
+    # takes the fainting back, and "Not now" then answers for the breathing too
+    "blind11": (0, 176, 141, 78),
+    "blind12": (0, 167, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 165, 165, 79),
@@ -127,7 +129,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind17": (0, 221, 169, 80),
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
-    "blind18": (2, 200, 152, 78),
+    "blind18": (2, 208, 158, 78),
 }
 
 
