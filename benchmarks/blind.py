@@ -81,10 +81,12 @@ def read(dialogue, item: dict):
     return dialogue.turn(state, item["text"])
 
 
-def judge(item: dict, state) -> dict:
+def judge(item: dict, state, implies=()) -> dict:
     """What the reading got wrong: {"exact": bool, "false_no": [...], "false_yes": [...],
     "spurious": [...], "wrong": [...]}. false_no: a sign said (or uncertain) read as "no";
-    false_yes: a sign denied read as "yes"; spurious: a "yes" on a sign not mentioned."""
+    false_yes: a sign denied read as "yes"; spurious: a "yes" on a sign not mentioned, other
+    than one the interaction model's `implies` gives (heavy bleeding is bleeding: writers
+    often label only the sign asked about)."""
     expected = {**(item.get("expect") or {}), **(item.get("other") or {})}
     if "weeks" in expected:  # some writers put stated weeks under `other`
         item = {**item, "weeks": expected.pop("weeks")}
@@ -98,8 +100,9 @@ def judge(item: dict, state) -> dict:
             verdict["false_no"].append(slot)
         if want == "no" and got in DANGER:
             verdict["false_yes"].append(slot)
+    implied = {second for first, second in implies if expected.get(first) in DANGER}
     for slot, got in slots.items():
-        if slot not in expected and got in DANGER:
+        if slot not in expected and got in DANGER and slot not in implied:
             verdict["spurious"].append(slot)
             verdict["wrong"].append(f"{slot}: unexpected {got}")
     if "weeks" in item or item["question"] == "weeks":
@@ -115,7 +118,7 @@ def score_answers(dialogue, items: list[dict] | None = None) -> dict:
     totals: Counter = Counter(dict.fromkeys(("false_no", "false_yes", "spurious"), 0))  # a set may have no answers
     failures = []
     for item in items:
-        v = judge(item, read(dialogue, item))
+        v = judge(item, read(dialogue, item), dialogue.model.vocabulary.implies)
         group = "open" if item["question"] == "open" else "weeks" if item["question"] == "weeks" else (
             "grouped" if len(item.get("expect") or {}) > 1 else "single")
         totals[f"{group}_items"] += 1

@@ -165,7 +165,7 @@ def _check_patterns(vocab: Vocabulary) -> None:
     for command in ("repeat", "help", "stop", "start_over", "clarify"):
         check(f"commands.{command}", getattr(vocab.commands, command))
     for slot, patterns in vocab.signs.items():
-        for part in ("present", "absent", "negatable", "exclude", "partial", "absent_when_asked"):
+        for part in ("present", "absent", "negatable", "exclude", "partial", "absent_when_asked", "present_when_asked"):
             check(f"signs.{slot}.{part}", getattr(patterns, part))
     a = vocab.answering
     for where, phrases in [("splits", a.splits), ("exclusions", a.exclusions), ("minimizers.phrases", a.minimizers.phrases),

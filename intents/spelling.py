@@ -58,7 +58,7 @@ class SpellingCorrector:
         for phrases in vocab.answers.values():
             texts += phrases
         for signs in vocab.signs.values():
-            texts += signs.present + signs.absent + signs.absent_when_asked + signs.exclude
+            texts += signs.present + signs.absent + signs.absent_when_asked + signs.present_when_asked + signs.exclude
         for cues in (vocab.context.negated, vocab.context.historical, vocab.context.family,
                      vocab.context.hypothetical, vocab.context.uncertain):
             texts += cues.forward + cues.backward + cues.both + cues.pseudo

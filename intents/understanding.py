@@ -12,17 +12,9 @@ from intents.answering import AnswerReader
 from intents.context import ELSEWHERE, ContextRules
 from intents.model import InteractionModel, load
 from intents.patterns import NEGATION_WORD, compile_following, compile_phrases, digits, normalise
+from intents.sign_phrases import PART, blank, compile_signs
 from intents.spelling import SpellingCorrector
 from intents.weeks import weeks_said
-
-def _blank(text: str, pattern: re.Pattern | None) -> str:
-    """Replace matches with spaces, keeping every other offset where it was."""
-    if pattern is None:
-        return text
-    return pattern.sub(lambda m: " " * len(m.group()), text)
-
-
-PART = "part"  # the value of a `partial` sign phrase
 
 
 def mention_value(value: str | None, context: str, matched: str, correcting: bool = False) -> str | None:
@@ -88,30 +80,13 @@ def with_signs_from(best: Understanding, others: list[Understanding]) -> Underst
     return best.model_copy(update={"signs": {**best.signs, **{s: "yes" for s in found}}})
 
 
-class _SignPatterns:
-    def __init__(self, present, absent, negatable, exclude, partial, absent_when_asked):
-        self.present, self.absent, self.negatable, self.exclude = present, absent, negatable, exclude
-        self.partial, self.absent_when_asked = partial, absent_when_asked
-
-
 class Understander:
     def __init__(self, model: InteractionModel):
         vocab = model.vocabulary
         macros = vocab.macros
         self._context = ContextRules(vocab.context, vocab.answering.descriptions)
         self._descriptions = compile_phrases(vocab.answering.descriptions, macros)
-        self._signs = {
-            slot: _SignPatterns(
-                compile_phrases(p.present, macros, guard_gaps=True),
-                compile_phrases(p.absent + [a for other in p.absent_like for a in vocab.signs[other].absent],
-                                macros, guard_gaps=True),
-                compile_phrases(p.negatable, macros),
-                compile_phrases(p.exclude, macros),
-                compile_phrases(p.partial, macros, guard_gaps=True),
-                compile_phrases(p.absent_when_asked, macros, guard_gaps=True),
-            )
-            for slot, p in vocab.signs.items()
-        }
+        self._signs = compile_signs(vocab)
         self._implies = list(vocab.implies)
         self._durations = list(vocab.answering.durations)
         self._over = compile_following(vocab.answering.over_in_a_correction, macros)
@@ -152,14 +127,8 @@ class Understander:
         """Every sign phrase in `text`: (slot, value, match); value "yes" for a present
         phrase, "no" for an absent one, None for a negatable one."""
         for slot, patterns in self._signs.items():
-            # what only looks like the sign is no mention of it ("both sides" is not "one
-            # side"), but a phrase ruling the sign out may hold it ("the pain is on both sides")
-            searchable = _blank(text, patterns.exclude)
-            for value, pattern in (("yes", patterns.present), ("no", patterns.absent), (None, patterns.negatable),
-                                   (PART, patterns.partial), ("no", patterns.absent_when_asked)):
-                if pattern is not None:
-                    for m in pattern.finditer(text if value == "no" else searchable):
-                        yield slot, value, m
+            for value, m in patterns.matches(text):
+                yield slot, value, m
 
     def signs(self, text: str, matches=None, correcting: bool = False,
               asking: list[str] = ()) -> tuple[dict[str, str], list[Span]]:
@@ -169,7 +138,7 @@ class Understander:
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
-            if m.re is self._signs[slot].absent_when_asked and slot not in asking and not (correcting and not asking):
+            if self._signs[slot].only_when_asked(m) and slot not in asking and not (correcting and not asking):
                 continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
             context, cue = self._context.of_phrase(text, m.start(), m.end(), value)
             if context == "negated" and value == "yes" and self._reader.parts.excepted(text, m.start()):

@@ -49,6 +49,8 @@ class SignPatterns(Strict):
     # phrases that rule the sign out only in answer to a question about it: "the same as
     # always" to "is it getting worse?", not to "is the baby moving less?" (rule 10)
     absent_when_asked: list[str] = Field(default_factory=list)
+    # and phrases that say it only there: "nothing helps" to "has it lasted more than two weeks?"
+    present_when_asked: list[str] = Field(default_factory=list)
     # slots whose `absent` phrases rule this sign out too: "no pain in my tummy" denies both
     # belly signs, and is written once
     absent_like: list[str] = Field(default_factory=list)
