@@ -117,12 +117,12 @@ class AnswerReader:
             len(words.split()) <= 3 and bare_name(words)
 
     def read(self, text: str, asking: list[str], order: list[str], mentions: list[Mention],
-             positions: dict[str, list[str]] | None = None) -> Reading:
+             positions: dict[str, list[str]] | None = None, correcting_weeks: bool = False) -> Reading:
         """asking: the question's signs not yet known; order: the question's signs in the
         order its words name them ("the first one"); mentions: every sign phrase in text;
         positions: where the wording names more things than signs, what "the second one"
-        may mean."""
-        cues = self.parts.correction_cues(text)
+        may mean; correcting_weeks: the correction in it is of her weeks, not of this answer."""
+        cues = [] if correcting_weeks else self.parts.correction_cues(text)
         reading = self._read_from(text, cues[-1][1] if cues else 0, asking, order, mentions, positions)
         if cues and not reading.slots and reading.general is None and not NEGATION_WORD.search(text, cues[0][0]):
             # "yes, bleeding. quite a lot actually, it's bright red": the cue and what follows

@@ -217,20 +217,22 @@ class Understander:
         matches = self._reader.parts.ambiguous(text, asking, matches) if expecting == "yes_no" else matches
         signs, taken = self.signs(text, matches=matches, asking=asking)
         corrected: set[str] = set()
+        if expecting == "yes_no" and set(self._durations) & set(asking):
+            # "three weeks" is how long it has hurt; "and I'm 23 now" is how far along she is
+            weeks, out_of_range = self.weeks(text, False, only_now=True)
+        else:
+            weeks, out_of_range = self.weeks(text, expecting == "weeks")
         begin = self._reader.parts.correction_start(text)
-        if begin:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
+        # "no fall. oh sorry, about the weeks, I'm actually 25": the correction is the weeks'
+        of_weeks = weeks is not None and begin is not None and bool(re.search(r"\d", digits(text[begin:])))
+        if begin and not of_weeks:  # "actually I'm not bleeding": what follows the correction counts (rule 12)
             after, _ = self.signs(text[begin:], correcting=True, asking=asking)
             signs.update(after)
             corrected |= set(after)
         reading = None
         if expecting == "yes_no" and asking:
             mentions = [Mention(slot, value, m.span(), m.group()) for slot, value, m in matches]
-            reading = self._reader.read(text, asking, asking, mentions, self._positions.get(tuple(asking), {}))
-        if expecting == "yes_no" and set(self._durations) & set(asking):
-            # "three weeks" is how long it has hurt; "and I'm 23 now" is how far along she is
-            weeks, out_of_range = self.weeks(text, False, only_now=True)
-        else:
-            weeks, out_of_range = self.weeks(text, expecting == "weeks")
+            reading = self._reader.read(text, asking, asking, mentions, self._positions.get(tuple(asking), {}), of_weeks)
         answer = self.answer(text, taken, asking) if expecting in ("yes_no", "weeks") else None
         if answer is None and expecting == "yes_no":
             answer = self.answer_from_signs(signs, asking)

@@ -44,6 +44,7 @@ _RANGE_BEFORE = re.compile(r"\d+ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?$
 _RANGE_AFTER = re.compile(r"^ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?\d+")
 _PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
 
+_WEEKS_CORRECTED = re.compile(r"(?<![a-z])(?:(?:the|my) weeks|how far along|how many weeks|i said \d+ weeks)(?![a-z])")
 # "not thirteen": a number said only to be taken back
 _TAKEN_BACK = re.compile(r"(?:not|no not|rather than|instead of) (?:about |around )?$")
 # "now I'm 20", "this time I'm 24 weeks": the pregnancy now, not one before
@@ -111,13 +112,18 @@ def find_weeks(text: str, expecting_weeks: bool) -> Iterator[tuple[int | None, b
         if not expecting_weeks and weeks < 4 and not _PREGNANCY_AFTER.match(after):
             continue  # nobody volunteers "2 weeks" of pregnancy; it is how long the pain has lasted
         yield _checked(weeks) + (m.span(), False)
-    if expecting_weeks:
+    # her weeks corrected in an answer to another question: "going back to the weeks, I said
+    # twenty-two, I'm actually twenty-five now" (rule 12)
+    correcting = not expecting_weeks and bool(_WEEKS_CORRECTED.search(text))
+    if expecting_weeks or correcting:
         # bare numbers answer "how many weeks?"; with several ("thirteen, no sorry, thirty",
         # "I had my first at 38 weeks, now I'm 20") the caller picks by corrections and context
         taken = [m.span() for m, _ in candidates]
         for n in _BARE.finditer(text):
             if _RANGE_AFTER.match(text[n.end():]) or _RANGE_BEFORE.search(text[:n.start()]):
                 continue  # one end of a range: the weeks stay unknown (every stage's advice applies)
+            if correcting and not _PREGNANCY_BEFORE.search(text[:n.start()]):
+                continue
             if not any(a <= n.start() < b for a, b in taken) and not _DAYS_AFTER.match(text[n.end():]):
                 yield _checked(_number(n.group(1))) + (n.span(), True)
 

@@ -93,7 +93,9 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           197/260 (149/200 grouped, 2 false no, 13 false yes), 73/80 (3 under); tuned on
 #   blind18: written in that round after its first rules; first seen 182/260 (135/200 grouped, 8 false
 #           no, 12 false yes), 67/80 (3 under); tuned on
-# All but blind5 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
+#   blind19: written late in that round; first seen 178/260 (132/200 grouped, 6 false no, 16 false
+#           yes), 71/80 (2 under, looked at and their classes fixed); held out otherwise
+# All but blind5, blind19 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
@@ -128,6 +130,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
     "blind18": (2, 212, 161, 78),
+    "blind19": (6, 179, 132, 73),  # held out: its six false no's not looked at
 }
 
 

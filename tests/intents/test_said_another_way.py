@@ -72,6 +72,11 @@ def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question
     ("fetal_movement", "he kicks loads, like always", "fetal_movement", "no"),
     ("nerves", "no numbness, I open my bowels like normal and I'm going to the loo normally", "bladder_bowel", "no"),
     ("weeks", "thirty one weeks with my second", "weeks", 31),
+    # her weeks corrected in the answer to another question (rule 12); the answer still counts
+    ("onset_trauma", "No, it crept up on me. Oh, back to the weeks, I told you nineteen, I'm actually twenty-six now.", "weeks", 26),
+    ("onset_trauma", "No, it crept up on me. Oh, back to the weeks, I told you nineteen, I'm actually twenty-six now.", "trauma", "no"),
+    ("fetal_movement", "I don't think she's kicked much today. Usually she goes mad after lunch but today, nothing.",
+     "fetal_movement", "yes"),
     ("weeks", "I lost one at 12 weeks with my first, now I'm 22", "weeks", 22),
 ])
 def test_what_she_says_in_her_own_words(dialogue, question, text, slot, expected):
