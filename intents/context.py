@@ -155,6 +155,8 @@ class ContextRules:
         context, cue = self.of_mention(text, start, end, **bounds)
         if kind == "no" and context == "negated" and cue and not NEGATION_WORD.search(text, *cue):
             return "present", cue
+        if kind == "no" and context == "negated" and NEGATION_WORD.match(text, start):
+            return "present", cue  # "no bleeding, no water, no pains in the tummy": a list of denials, not a double one
         return context, cue
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,

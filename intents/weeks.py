@@ -42,7 +42,7 @@ _A_MONTH = re.compile(r"(?<![a-z0-9])a (?=months?(?![a-z]))")
 # "9 10 weeks" (how "nineteen weeks" can be heard): two numbers side by side are not one either
 _RANGE_BEFORE = re.compile(r"\d+ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?$")
 _RANGE_AFTER = re.compile(r"^ (?:(?:or|to|and|or maybe) (?:about |maybe )?)?\d+")
-_PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly )?$")
+_PREGNANCY_BEFORE = re.compile(r"(?:i am|i m|am|at|about|around|almost|nearly|currently|just|only|over|exactly|roughly|she is|baby is|pregnant|along|now|today|since i am|meant|mean|said|actually|sorry|wait) (?:about |around |almost |nearly |only |just |over |now |exactly |like |maybe |probably )?$")
 
 _WEEKS_CORRECTED = re.compile(r"(?<![a-z])(?:(?:the|my) weeks|how far along|how many weeks|i said \d+ weeks)(?![a-z])")
 # "not thirteen": a number said only to be taken back
