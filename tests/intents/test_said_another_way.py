@@ -72,6 +72,9 @@ def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question
     ("fetal_movement", "he kicks loads, like always", "fetal_movement", "no"),
     ("nerves", "no numbness, I open my bowels like normal and I'm going to the loo normally", "bladder_bowel", "no"),
     ("weeks", "thirty one weeks with my second", "weeks", 31),
+    # tingling in the saddle area is the saddle sign, not the legs'; with the legs named it is theirs too
+    ("nerves", "it's gone all tingly between my legs, like pins and needles", "leg_weakness", None),
+    ("nerves", "my bottom and my legs have both gone tingly", "leg_weakness", "yes"),
     # her weeks corrected in the answer to another question (rule 12); the answer still counts
     ("onset_trauma", "No, it crept up on me. Oh, back to the weeks, I told you nineteen, I'm actually twenty-six now.", "weeks", 26),
     ("onset_trauma", "No, it crept up on me. Oh, back to the weeks, I told you nineteen, I'm actually twenty-six now.", "trauma", "no"),
@@ -93,6 +96,11 @@ def test_what_she_says_in_her_own_words(dialogue, question, text, slot, expected
 ])
 def test_what_another_had_or_she_had_before_is_not_hers_now(dialogue, text, slot):
     assert dialogue.turn(dialogue.start("t"), text).slots[slot] != "yes"
+
+
+def test_a_list_of_denials_rules_each_out(dialogue):
+    state = dialogue.turn(dialogue.start("t"), "It's only a backache: no bleeding, no fever, no pain in my belly.")
+    assert (state.slots["vaginal_bleeding"], state.slots["fever"], state.slots["constant_abdominal"]) == ("no", "no", "no")
 
 
 def test_a_correction_after_the_advice_can_take_a_fever_back(dialogue):
