@@ -15,7 +15,7 @@ from typing import Any
 from intents.templates import TemplateError, sample, to_regex
 
 # keys whose strings are slot ids, not phrases
-NOT_PHRASES = frozenset({"no_for", "applies_to", "not_an_answer_for", "durations", "implies", "respellings", "absent_like"})
+NOT_PHRASES = frozenset({"no_for", "applies_to", "not_an_answer_for", "durations", "implies", "respellings", "absent_like", "asked_with"})
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -31,6 +31,7 @@ class SignPhrases:
     # answer to the sign's own question (or in a correction after the advice)
     absent_when_asked: re.Pattern | None
     present_when_asked: re.Pattern | None
+    asked_with: frozenset[str] = frozenset()  # other slots whose question counts as the sign's own
 
     def matches(self, text: str) -> Iterator[tuple[str | None, re.Match]]:
         """(value, match): "yes" for a present phrase, "no" for an absent one, None for a
@@ -44,8 +45,12 @@ class SignPhrases:
                 for m in pattern.finditer(text if value == "no" else searchable):
                     yield value, m
 
-    def only_when_asked(self, m: re.Match) -> bool:
-        return m.re is self.absent_when_asked or m.re is self.present_when_asked
+    def counts(self, slot: str, m: re.Match, asking) -> bool:
+        """Whether the phrase `m` counts when the pending question asks about `asking`: a
+        phrase of the `_when_asked` lists only when it asks about the sign (or `asked_with`)."""
+        if m.re is not self.absent_when_asked and m.re is not self.present_when_asked:
+            return True
+        return bool(({slot} | self.asked_with) & set(asking))
 
 
 def compile_signs(vocab) -> dict[str, SignPhrases]:
@@ -61,6 +66,7 @@ def compile_signs(vocab) -> dict[str, SignPhrases]:
             compile_phrases(p.partial, macros, guard_gaps=True),
             compile_phrases(p.absent_when_asked, macros, guard_gaps=True),
             compile_phrases(p.present_when_asked, macros, guard_gaps=True),
+            frozenset(p.asked_with),
         )
         for slot, p in vocab.signs.items()
     }

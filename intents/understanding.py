@@ -138,7 +138,7 @@ class Understander:
         found: list[tuple[str, str]] = []
         spans: list[Span] = []
         for slot, value, m in self.sign_matches(text) if matches is None else matches:
-            if self._signs[slot].only_when_asked(m) and slot not in asking and not (correcting and not asking):
+            if not self._signs[slot].counts(slot, m, asking) and not (correcting and not asking):
                 continue  # "the same as always" rules out worsening only when asked, or in a correction after the advice
             context, cue = self._context.of_phrase(text, m.start(), m.end(), value)
             if context == "negated" and value == "yes" and self._reader.parts.excepted(text, m.start()):

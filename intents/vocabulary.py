@@ -51,6 +51,9 @@ class SignPatterns(Strict):
     absent_when_asked: list[str] = Field(default_factory=list)
     # and phrases that say it only there: "nothing helps" to "has it lasted more than two weeks?"
     present_when_asked: list[str] = Field(default_factory=list)
+    # other slots whose question counts as this one's for those two lists: "it comes and goes"
+    # to "is the belly pain constant?" says the waves
+    asked_with: list[str] = Field(default_factory=list)
     # slots whose `absent` phrases rule this sign out too: "no pain in my tummy" denies both
     # belly signs, and is written once
     absent_like: list[str] = Field(default_factory=list)

@@ -48,8 +48,8 @@ def test_most_answers_are_read_exactly(answers):
     # stops counting once the weeks are 14 or more. One more since a sign said with its own
     # "not" keeps it: "it came on all at once, couldn't even stand up" now reads walking
     # difficulty too, which its writer left out
-    assert t["grouped_exact"] >= 381
-    assert t["exact"] >= 712, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
+    assert t["grouped_exact"] >= 382
+    assert t["exact"] >= 713, [f"{i['question']}: {i['text']!r}: {v['wrong']}" for i, v in answers["failures"]][:40]
 
 
 def test_blind_patients_are_not_under_triaged(dialogue):
@@ -100,7 +100,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
     # unsure, and that is the safe side
-    "blind2": (0, 289, 189, 142),
+    "blind2": (0, 290, 189, 142),
     "blind3": (0, 79, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
@@ -110,27 +110,27 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind5": (0, 163, 123, 60),
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
-    "blind6": (1, 379, 216, 149),
+    "blind6": (0, 383, 218, 149),
     "blind7": (0, 164, 118, 93),
-    "blind8": (0, 336, 221, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 336, 223, 118),
+    "blind8": (0, 338, 222, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 340, 226, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
-    "blind10": (1, 323, 197, 116),
-    "blind11": (0, 178, 142, 78),
-    "blind12": (0, 169, 0, 0),  # opening sentences only
+    "blind10": (1, 327, 200, 116),
+    "blind11": (0, 181, 144, 78),
+    "blind12": (0, 170, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 167, 167, 79),
-    "blind14": (0, 177, 126, 78),
+    "blind14": (0, 178, 126, 78),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 164, 129, 77),
     "blind16": (0, 0, 0, 80),
-    "blind17": (0, 224, 172, 80),
+    "blind17": (0, 226, 172, 80),
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
-    "blind18": (2, 217, 163, 78),
-    "blind19": (6, 179, 132, 73),  # held out: its six false no's not looked at
+    "blind18": (2, 218, 164, 78),
+    "blind19": (5, 181, 133, 73),  # held out: its false no's not looked at
 }
 
 

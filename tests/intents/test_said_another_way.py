@@ -72,6 +72,15 @@ def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question
     ("fetal_movement", "he kicks loads, like always", "fetal_movement", "no"),
     ("nerves", "no numbness, I open my bowels like normal and I'm going to the loo normally", "bladder_bowel", "no"),
     ("weeks", "thirty one weeks with my second", "weeks", 31),
+    # sudden and severe, said as what it was like
+    ("onset_trauma", "I reached for the kettle and felt something go, sharp as anything", "sudden_severe", "yes"),
+    ("onset_trauma", "it came on all of a sudden while I was hoovering the stairs and it's really bad", "sudden_severe", "yes"),
+    ("onset_trauma", "it hit me like a ton of bricks on the bus this morning", "sudden_severe", "yes"),
+    # knocks and falls said other ways
+    ("onset_trauma", "my nephew's head butted me square in the tummy", "trauma", "yes"),
+    ("onset_trauma", "I went over on the curb yesterday and sat down hard", "trauma", "yes"),
+    # "it comes and goes" to the constant-pain question says the waves
+    ("constant_abdominal", "no, it comes and goes, it's not there the whole time", "contractions", "yes"),
     # tingling in the saddle area is the saddle sign, not the legs'; with the legs named it is theirs too
     ("nerves", "it's gone all tingly between my legs, like pins and needles", "leg_weakness", None),
     ("nerves", "my bottom and my legs have both gone tingly", "leg_weakness", "yes"),
