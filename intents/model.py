@@ -203,8 +203,7 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
         raise InteractionModelError("intents/data/questions.yaml: questions: a slot is asked by two questions")
     _check_complete("questions.yaml", "slot_questions", questions.slot_questions, slots)
     _check_slot_ids("questions.yaml", "slot_questions", questions.slot_questions, slots)
-    for q in questions.questions:
-        _check_slot_ids("questions.yaml", f"questions.{q.id}.only_if", q.only_if, slots)
+    _check_slot_ids("questions.yaml", "questions.*.only_if", [s for q in questions.questions for s in q.only_if], slots)
     _check_complete("vocabulary.yaml", "signs", vocab.signs, slots)
     _check_slot_ids("vocabulary.yaml", "signs", vocab.signs, slots)
     _check_slot_ids("vocabulary.yaml", "signs.*.absent_like", [s for p in vocab.signs.values() for s in p.absent_like + p.asked_with], slots)

@@ -95,7 +95,9 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           no, 12 false yes), 67/80 (3 under); tuned on
 #   blind19: written late in that round; first seen 178/260 (132/200 grouped, 6 false no, 16 false
 #           yes), 71/80 (2 under, looked at and their classes fixed); held out otherwise
-# All but blind5, blind19 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
+#   blind20: written at the end of that round; first seen 194/260 (142/200 grouped, 1 false no, 14
+#           false yes), 73/80 (1 under, looked at and its class fixed); held out otherwise
+# All but blind5, blind19, blind20 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
@@ -131,6 +133,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
     "blind18": (2, 218, 164, 78),
     "blind19": (5, 181, 133, 73),  # held out: its false no's not looked at
+    "blind20": (1, 196, 143, 74),  # held out
 }
 
 

@@ -79,6 +79,7 @@ def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question
     # knocks and falls said other ways
     ("onset_trauma", "my nephew's head butted me square in the tummy", "trauma", "yes"),
     ("onset_trauma", "I went over on the curb yesterday and sat down hard", "trauma", "yes"),
+    ("bleeding_or_fluid", "no blood, but there's lots of fluid coming and my leggings are all wet", "fluid_leak", "yes"),
     # "it comes and goes" to the constant-pain question says the waves
     ("constant_abdominal", "no, it comes and goes, it's not there the whole time", "contractions", "yes"),
     # tingling in the saddle area is the saddle sign, not the legs'; with the legs named it is theirs too
