@@ -96,7 +96,8 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #   blind19: written late in that round; first seen 178/260 (132/200 grouped, 6 false no, 16 false
 #           yes), 71/80 (2 under, looked at and their classes fixed); held out otherwise
 #   blind20: written at the end of that round; first seen 194/260 (142/200 grouped, 1 false no, 14
-#           false yes), 73/80 (1 under, looked at and its class fixed); held out otherwise
+#           false yes), 73/80 (1 under, looked at and its class fixed); its failure list was seen once,
+#           by mistake, in a diff at the very end of the round, and nothing was changed after that
 # All but blind5, blind19, blind20 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
@@ -112,7 +113,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind5": (0, 163, 123, 60),
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
-    "blind6": (0, 383, 218, 149),
+    "blind6": (0, 384, 218, 149),
     "blind7": (0, 164, 118, 93),
     "blind8": (0, 338, 222, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
     "blind9": (0, 340, 226, 118),
