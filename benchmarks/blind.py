@@ -33,8 +33,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind18: written in that round after its first rules, from the same brief
 #   blind19: written late in that round, kept held out (but for its two under-triage flags)
 #   blind20: written at the end of that round, kept held out (but for its one under-triage flag)
+#   blind21: written after that round, ordinary callers, kept held out (but for its under-triage flags)
 SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
-        "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20")
+        "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

@@ -98,7 +98,9 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #   blind20: written at the end of that round; first seen 194/260 (142/200 grouped, 1 false no, 14
 #           false yes), 73/80 (1 under, looked at and its class fixed); its failure list was seen once,
 #           by mistake, in a diff at the very end of the round, and nothing was changed after that
-# All but blind5, blind19, blind20 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
+#   blind21: written after that round (ordinary callers); first seen 215/260 (159/200 grouped, 1 false
+#           no, 9 false yes), 74/80 (3 under, looked at and their classes fixed); held out otherwise
+# All but blind5, blind19, blind20, blind21 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
@@ -135,6 +137,7 @@ LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact
     "blind18": (2, 218, 164, 78),
     "blind19": (5, 181, 133, 73),  # held out: its false no's not looked at
     "blind20": (1, 196, 143, 74),  # held out
+    "blind21": (1, 215, 159, 77),  # held out
 }
 
 

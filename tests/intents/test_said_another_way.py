@@ -80,6 +80,7 @@ def test_a_sign_word_in_another_sense_or_of_another_is_no_yes(dialogue, question
     ("onset_trauma", "my nephew's head butted me square in the tummy", "trauma", "yes"),
     ("onset_trauma", "I went over on the curb yesterday and sat down hard", "trauma", "yes"),
     ("bleeding_or_fluid", "no blood, but there's lots of fluid coming and my leggings are all wet", "fluid_leak", "yes"),
+    ("fetal_movement", "I don't feel her so much since last night. Before she kicks all evening, now quiet.", "fetal_movement", "yes"),
     # "it comes and goes" to the constant-pain question says the waves
     ("constant_abdominal", "no, it comes and goes, it's not there the whole time", "contractions", "yes"),
     # tingling in the saddle area is the saddle sign, not the legs'; with the legs named it is theirs too
@@ -106,6 +107,14 @@ def test_what_she_says_in_her_own_words(dialogue, question, text, slot, expected
 ])
 def test_what_another_had_or_she_had_before_is_not_hers_now(dialogue, text, slot):
     assert dialogue.turn(dialogue.start("t"), text).slots[slot] != "yes"
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("my back's been aching for about a month, it's not bad, it's just always there", "persistent"),
+    ("Wait o, water just rush come out as I stand, my wrapper don wet", "fluid_leak"),
+])
+def test_an_opening_sign_said_with_how_bad_it_is_is_not_denied(dialogue, text, slot):
+    assert dialogue.turn(dialogue.start("t"), text).slots[slot] == "yes"
 
 
 def test_a_list_of_denials_rules_each_out(dialogue):
