@@ -153,10 +153,9 @@ class ContextRules:
         a "no" phrase whose cue holds no negation word is confirmed, not denied ("he's kicking
         like crazy, so that's fine": "fine" confirms the no)."""
         context, cue = self.of_mention(text, start, end, **bounds)
-        if kind == "no" and context == "negated" and cue and not NEGATION_WORD.search(text, *cue):
+        # (and "no bleeding, no water, no pains in the tummy" is a list of denials, not a double one)
+        if kind == "no" and context == "negated" and (cue and not NEGATION_WORD.search(text, *cue) or NEGATION_WORD.match(text, start)):
             return "present", cue
-        if kind == "no" and context == "negated" and NEGATION_WORD.match(text, start):
-            return "present", cue  # "no bleeding, no water, no pains in the tummy": a list of denials, not a double one
         return context, cue
 
     def of_mention(self, text: str, start: int, end: int, within: tuple[int, int] | None = None,

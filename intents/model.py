@@ -206,7 +206,7 @@ def validate(rules: SlotRules, questions: Questions, vocab: Vocabulary, advice: 
     _check_slot_ids("questions.yaml", "questions.*.only_if", [s for q in questions.questions for s in q.only_if], slots)
     _check_complete("vocabulary.yaml", "signs", vocab.signs, slots)
     _check_slot_ids("vocabulary.yaml", "signs", vocab.signs, slots)
-    _check_slot_ids("vocabulary.yaml", "signs.*.absent_like", [s for p in vocab.signs.values() for s in p.absent_like + p.asked_with], slots)
+    _check_slot_ids("vocabulary.yaml", "signs.*.absent_like/asked_with", [s for p in vocab.signs.values() for s in p.absent_like + p.asked_with], slots)
     _check_slot_ids("vocabulary.yaml", "implies", [s for pair in vocab.implies for s in pair], slots)
     _check_slot_ids("vocabulary.yaml", "small_amounts.no_for", vocab.small_amounts.no_for, slots)
     _check_slot_ids("vocabulary.yaml", "answering.names", vocab.answering.names, slots)

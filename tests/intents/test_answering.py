@@ -3,13 +3,6 @@ each sign gets its own yes / no / not sure, and "no" only when it is clear."""
 
 import pytest
 
-from intents.dialogue import Dialogue
-
-
-@pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
 
 def answer(dialogue, question, text, *, opening="my back hurts"):
     state = dialogue.turn(dialogue.start("t"), opening)

@@ -13,11 +13,6 @@ from intents.dialogue import Dialogue
 
 
 @pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
-
-@pytest.fixture(scope="module")
 def answers(dialogue):
     return blind.score_answers(dialogue)
 

@@ -5,11 +5,6 @@ import pytest
 from intents.dialogue import Dialogue
 
 
-@pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
-
 def talk(dialogue, *turns, weeks=None):
     state = dialogue.start("t", weeks)
     for text in turns:

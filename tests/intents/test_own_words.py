@@ -5,13 +5,6 @@ and 10). Each case is a class, said here in other words than the blind material'
 
 import pytest
 
-from intents.dialogue import Dialogue
-
-
-@pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
 
 def answer(dialogue, question, text):
     state = dialogue.turn(dialogue.start("t"), "my back hurts")

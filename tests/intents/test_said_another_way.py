@@ -5,13 +5,6 @@ after "apart from", another sense of a word, a child's temperature, a verb denie
 
 import pytest
 
-from intents.dialogue import Dialogue
-
-
-@pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
 
 def slots(dialogue, question, text):
     state = dialogue.turn(dialogue.start("t"), "my back hurts")

@@ -4,13 +4,6 @@ back, a phrase that answers only its own question, a stretch of words across a "
 
 import pytest
 
-from intents.dialogue import Dialogue
-
-
-@pytest.fixture(scope="module")
-def dialogue():
-    return Dialogue()
-
 
 def opening(dialogue, text):
     return dialogue.turn(dialogue.start("t"), text)
