@@ -31,13 +31,31 @@ FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|
 # a sign phrase that says something happened or is so, not only its name
 STATEMENT = re.compile(r"(?<![a-z])(?:i|i am|i have|i had|i was|i keep|it|it is|there is|there was|"
                         r"she|he|they|me|not|no|never|can|could|did|does|do|have|has|had|was|were|"
-                        r"keep|keeps|kept|went|feels|felt|seems|seemed|started|starts|came|are|is|am|been|gone|going)(?![a-z])")
+                        r"keep|keeps|kept|went|feels|felt|seems|seemed|started|starts|came|are|is|am|been|gone|going|nothing)(?![a-z])")
+
+
+# a clause saying when, inside a name: "stinging when I wee", "pain if I stand"
+# (not a past event: "pink when I wiped" says it happened)
+_WHEN = re.compile(r"(?<![a-z])(?:when|if|after|while|whenever|as) (?:i|i am|i m|she|he|it|it is) (?![a-z]*ed(?![a-z]))[a-z]+")
 
 
 def bare_name(words: str) -> bool:
     """A sign phrase that is only its name ("bleeding", "numbness down there",
-    "spreading into my legs"), not a statement of it ("I couldn't wee", "I fainted")."""
-    return not STATEMENT.search(words)
+    "spreading into my legs", "stinging when I wee"), not a statement of it ("I couldn't
+    wee", "I fainted")."""
+    return not STATEMENT.search(_WHEN.sub(" ", words))
+
+
+_OWN_DENIAL = re.compile(r"(?:(?<![a-z])(?:no|not|never|not any) )?$")  # the "no" of "no blood", right before the sign
+
+
+def shared_spans(text: str, part: Span, inside: list[Target], topic: list[Target]) -> list[Span]:
+    """Where, in the part after a topic ("the fluid."), the words are the signs' of that part
+    and not the topic's answer, relative to the part: each sign, with the "no" right before
+    it when it is another sign than the topic's ("the fluid. no blood": that "no" is the blood's)."""
+    topic_slots = {s for t in topic for s in t.slots}
+    return [((t.span[0] if topic_slots & set(t.slots) else _OWN_DENIAL.search(text, part[0], t.span[0]).start()) - part[0],
+             t.span[1] - part[0]) for t in inside]
 
 
 def overlaps(a: Span, b: Span) -> bool:
@@ -185,11 +203,12 @@ class AnswerParts:
                  mentions: list[Mention], positions: dict[str, list[str]]) -> list[Target]:
         """Everything in text[begin:] that names one of the asked signs."""
         asked = set(asking)
-        # a bare word inside a phrase ruling the same sign out is that phrase's: "waters" in
-        # "my waters are still intact" is no mention waiting for an answer
+        # a bare word inside a phrase of the same sign is that phrase's: "waters" in "my
+        # waters are still intact", or the head of a description ("numbness" in "numbness on
+        # the inside of my thighs"), is no mention waiting for an answer
         mentions = [m for m in mentions if m.kind is not None or not any(
-            o.slot == m.slot and o.kind == "no" and o.span != m.span and o.span[0] <= m.span[0] and m.span[1] <= o.span[1]
-            for o in mentions)]
+            o.slot == m.slot and o.span != m.span and o.span[0] <= m.span[0] and m.span[1] <= o.span[1] and (
+                o.kind == "no" or o.kind == "yes" and o.span[0] == m.span[0]) for o in mentions)]
         targets = [Target([m.slot], None, m.span, m, partial=m.kind == "part",
                           later_phrases=tuple(o.span for o in mentions if o.slot != m.slot and o.kind is not None
                                               and o.span[0] >= m.span[1] and not _AND_OR_BETWEEN.fullmatch(text[m.span[1]:o.span[0]])))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from intents.answer_parts import DETERMINER, AnswerParts, Mention, Span, Target, bare_name, words_around
+from intents.answer_parts import DETERMINER, AnswerParts, Mention, Span, Target, bare_name, shared_spans, words_around
 from intents.context import ELSEWHERE, ContextRules
 from intents.hedging import HedgeWords
 from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
@@ -86,8 +86,7 @@ class AnswerReader:
 
     def _value(self, text: str, t: Target, part: Span, words: str | None) -> str | None:
         """What one target says of its signs; None when it says nothing of them."""
-        value = self._own(text, t, part)
-        if value == "skip":
+        if (value := self._own(text, t, part)) == "skip":
             return None
         if value is None:
             if words is None and t.mention is None and not t.position and self._context.denial_in(text, t.span[1], part[1]):
@@ -181,7 +180,11 @@ class AnswerReader:
                     said_before, previous = [], set()
                     continue
                 if said_before and self._about_before is not None and self._about_before.match(chunk):
-                    continue  # "I'm peeing a lot, but it doesn't hurt": about that, not the others
+                    # "I'm peeing a lot, but it doesn't hurt": about that, not the others; a doubt
+                    # is that sign's ("soaked this morning, but it might have been wee")
+                    for t in said_before if self._answer_in(chunk, [], asking) == "unsure" else []:
+                        filed.put(t, "unsure")
+                    continue
                 words = self._answer_in(chunk, [], asking)
                 if words and elsewhere and not topic:
                     if words == "no":  # "fever? no": that no is the fever's (a yes is left to ask)
@@ -239,8 +242,8 @@ class AnswerReader:
                 t.mention is None or len(t.mention.words.split()) <= 2 or (
                     t.mention.kind == "no" and self._fine is not None and self._fine.search(t.mention.words)) for t in inside)
             joined = topic if short and topic and _JOINED.fullmatch(text[max(t.span[1] for t in topic):inside[0].span[0]]) else []
-            shared = self._answer_in(chunk, [(t.span[0] - part[0], t.span[1] - part[0]) for t in inside], asking) \
-                if topic and short else None  # "a fall? no, I haven't fallen"
+            # "a fall? no, I haven't fallen"
+            shared = self._answer_in(chunk, shared_spans(text, part, inside, topic), asking) if topic and short else None
             for t in (t for t in topic if t not in joined):
                 filed.put(t, shared or "yes")
             topic = []
@@ -266,7 +269,7 @@ class AnswerReader:
                         after = ""  # ("bleeding no leaking yes": each has its own)
                 words = (self._answer_in(after, [], asking)
                          or self._answer_in(text[before_start:t.span[0]], [], asking)) if len(inside) > 1 else \
-                    self._answer_in(chunk, [(x.span[0] - part[0], x.span[1] - part[0]) for x in inside], asking)
+                    self._answer_in(chunk, spans, asking)
                 scope = part
                 between = text[before_start:t.span[0]]
                 if i > 0 and len(between.split()) <= 2 and self._answer_in(between, [], asking):
@@ -274,8 +277,7 @@ class AnswerReader:
                 value = self._value(text, t, scope, words)
                 picked = self._exclusion.search(DETERMINER.sub("", text[part[0]:t.span[0]])) or \
                     self._exclusion_after.match(text, t.span[1])  # "only (the) X", "X only"
-                if value is None and t.mention is not None and picked:
-                    value = "yes"  # "only the fluid": named to be picked out
+                value = "yes" if value is None and t.mention is not None and picked else value  # "only the fluid": picked out
                 if value is None:
                     continue
                 if picked:

@@ -106,6 +106,9 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
             if {"yes", "unsure"} & set(said) else "no"
         if slot in filed.retracted:
             value = "no"
+        elif value == "yes" and said[-1] == "no" and "unsure" not in said:
+            continue  # EXPERIMENT: named, then denied: asked alone
+
         if value == "no" and general_answer == "unsure" and len(asking) == 1:
             value = "unsure"  # "I don't know, it's not really burning": not a clear no
         reading.slots[slot] = value

@@ -39,10 +39,15 @@ class SignPhrases:
         mention of it ("both sides" is not "one side"), but a phrase ruling the sign out may
         hold it ("the pain is on both sides")."""
         searchable = blank(text, self.exclude)
+        # (but not one that is only part of a longer look-alike: "she's really active" in
+        # "usually she's really active" is the pattern today is compared with)
+        wider = [e.span() for e in self.exclude.finditer(text)] if self.exclude is not None else []
         for value, pattern in (("yes", self.present), ("no", self.absent), (None, self.negatable), (PART, self.partial),
                                ("no", self.absent_when_asked), ("yes", self.present_when_asked)):
             if pattern is not None:
                 for m in pattern.finditer(text if value == "no" else searchable):
+                    if value == "no" and any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in wider):
+                        continue
                     yield value, m
 
     def counts(self, slot: str, m: re.Match, asking) -> bool:

@@ -95,52 +95,62 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           by mistake, in a diff at the very end of the round, and nothing was changed after that
 #   blind21: written after that round (ordinary callers); first seen 215/260 (159/200 grouped, 1 false
 #           no, 9 false yes), 74/80 (3 under, looked at and their classes fixed); held out otherwise
-# All but blind5, blind19, blind20, blind21 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
-LATER_SETS = {  # set: (false "no" at most, answers exact, grouped answers exact, patients exact)
+#   blind22, blind23: written at the start of the round after, two halves of one set; blind22 (130
+#           answers) first seen 93/130 (71/100 grouped, 1 false no, 8 false yes), tuned on; blind23 (130
+#           answers, 80 patients) first seen 93/130 (68/100 grouped, 3 false no, 4 false yes), 75/80 (0
+#           under), held out
+# All but blind5, blind19, blind20, blind21, blind23 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
+# In blind22's round a sign named and then denied in one answer, without a correction, is asked alone
+# instead of taken as a yes ("Tight? Only my jeans, ha. No cramps"): false yes fell by 3 to 6 a set, and
+# a few exact answers were lost where the denial was the misreading (blind7, 9, 10, 17, 19, 21).
+LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, grouped answers exact, patients exact)
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
     # unsure, and that is the safe side
-    "blind2": (0, 290, 189, 142),
-    "blind3": (0, 79, 0, 34),
+    "blind2": (0, 2, 290, 189, 142),
+    "blind3": (0, 0, 79, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
-    "blind4": (0, 218, 155, 80),
+    "blind4": (0, 1, 221, 157, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
-    "blind5": (0, 163, 123, 60),
+    "blind5": (0, 0, 166, 124, 60),
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
-    "blind6": (0, 384, 218, 149),
-    "blind7": (0, 164, 118, 93),
-    "blind8": (0, 338, 222, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 340, 226, 118),
+    "blind6": (0, 1, 385, 219, 149),
+    "blind7": (0, 2, 163, 117, 93),
+    "blind8": (0, 6, 338, 222, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 5, 339, 225, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
-    "blind10": (1, 327, 200, 116),
-    "blind11": (0, 181, 144, 78),
-    "blind12": (0, 170, 0, 0),  # opening sentences only
+    "blind10": (1, 6, 328, 200, 116),
+    "blind11": (0, 5, 182, 145, 78),
+    "blind12": (0, 0, 170, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
-    "blind13": (2, 167, 167, 79),
-    "blind14": (0, 178, 126, 78),
+    "blind13": (2, 2, 167, 167, 79),
+    "blind14": (0, 1, 179, 127, 79),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
-    "blind15": (2, 164, 129, 77),
-    "blind16": (0, 0, 0, 80),
-    "blind17": (0, 226, 172, 80),
+    "blind15": (2, 2, 165, 130, 77),
+    "blind16": (0, 0, 0, 0, 80),
+    "blind17": (0, 1, 224, 170, 80),
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
-    "blind18": (2, 218, 164, 78),
-    "blind19": (5, 181, 133, 73),  # held out: its false no's not looked at
-    "blind20": (1, 196, 143, 74),  # held out
-    "blind21": (1, 215, 159, 77),  # held out
+    "blind18": (2, 2, 221, 167, 78),
+    "blind19": (5, 10, 182, 133, 74),  # held out: its false no's not looked at
+    "blind20": (1, 10, 198, 144, 75),  # held out
+    "blind21": (1, 6, 212, 157, 77),  # held out
+    "blind22": (0, 1, 103, 78, 0),  # half A of the round's first set: tuned on
+    "blind23": (3, 2, 93, 68, 77),  # half B and its patients: held out
 }
 
 
 @pytest.mark.parametrize("name", LATER_SETS)
 def test_the_later_sets(dialogue, name):
-    false_no, exact, grouped, patients_exact = LATER_SETS[name]
+    false_no, false_yes, exact, grouped, patients_exact = LATER_SETS[name]
     answers = blind.score_answers(dialogue, blind.set_answers(name))
     assert answers["totals"]["false_no"] <= false_no, _listed(answers["failures"], "false_no")
+    assert answers["totals"]["false_yes"] <= false_yes, _listed(answers["failures"], "false_yes")
     assert answers["totals"]["exact"] >= exact and answers["totals"].get("grouped_exact", 0) >= grouped
     patients = blind.score_patients(dialogue, blind.set_patients(name))
     assert [f for f in patients["failures"] if any("UNDER" in p for p in f[1])] == []

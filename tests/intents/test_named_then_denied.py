@@ -1,0 +1,80 @@
+"""Answers misread at first sight in blind22 (tests/data/), each class said here in other
+words than the blind material's: a sign named and then denied, a denial hedged on its word
+("as such"), what she read or what a sign is, the baby's usual pattern, a "no" that is
+another sign's, how often and how long said with words that look like a denial or a
+hedge (triage.md rules 7, 10 and 12)."""
+
+import pytest
+
+
+def slots(dialogue, question, text):
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    return dialogue.turn(dialogue.asking(state, question), text).slots
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    # named, then denied, with no correction: neither a clear yes nor a clear no (rule 10)
+    ("belly_pain", "Cramps? Only from the curry last night, ha. No cramping in my bump.", "contractions"),
+    ("fever_urine", "Hot? It's thirty degrees in this flat. No actual fever though, and no burning.", "fever"),
+])
+def test_a_sign_named_then_denied_is_asked_alone(dialogue, question, text, slot):
+    assert slots(dialogue, question, text)[slot] is None
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # a denial after the sign named is a no when it is the last word, and a yes when the yes is
+    ("fever_urine", "There's no temperature as such, but I'm shivering under two duvets.", {"fever": "yes"}),
+    ("onset_trauma", "Not a fall as such. The bus braked hard and I got flung against the rail.", {"trauma": "yes"}),
+    # what she read, then "I definitely don't have that"
+    ("nerves", "I searched online and found a page about numbness around the bottom being serious, and I definitely "
+               "don't have that. My bladder's fine.", {"saddle_numbness": None, "bladder_bowel": "no"}),
+    # what a sign is, and then that hers does not do it
+    ("legs", "Everyone says sciatica is when it shoots down your leg. Mine doesn't do that. My legs are strong, "
+             "I'm walking fine.", {"radiating": "no"}),
+    # the baby's usual pattern is what today is compared with
+    ("fetal_movement", "He's hardly kicked since breakfast, normally he's very active at this time", {"fetal_movement": "yes"}),
+    # the "no" right before another sign is that sign's, not the one named before it
+    ("bleeding_or_fluid", "The second one, the leaking. No blood at all.", {"fluid_leak": "yes", "vaginal_bleeding": "no"}),
+    # a name with when she feels it is still only a name: the answer follows
+    ("fever_urine", "Burning when I pee? No. Temperature, no. And it's not on one side.",
+     {"urinary_pain": "no", "fever": "no", "flank_pain": "no"}),
+    # how often, not a denial
+    ("legs", "It goes into my left buttock now and then, not all the time. Legs feel normal, walking's fine.",
+     {"radiating": "yes"}),
+    # how long, not how much: "for a bit"
+    ("legs", "Not really. Well, actually, after sitting it shoots into my thigh for a bit.", {"radiating": "yes"}),
+    # her own emphasis is no correction
+    ("breathing_fainting", "No, my breathing's fine and no chest pains, never fainted. I've actually been feeling great otherwise.",
+     {"breathing": "no", "fainting": "no"}),
+    # a past pregnancy's "really bad" sign is still a past one
+    ("legs", "In my first pregnancy I had really bad sciatica. This time, no, it stays in my back and my legs are fine.",
+     {"radiating": "no"}),
+    # what she could do then and cannot now
+    ("course", "A fortnight ago I could still walk the dog, now I can barely get to the shop.", {"worsening": "yes"}),
+    # "just the length of time": that one, and not the other
+    ("course", "Only the length of time. It's been about a month, and it's no worse than it was.",
+     {"persistent": "yes", "worsening": "no"}),
+    # sudden: something gave
+    ("onset_trauma", "I was reaching for the top shelf and something gave in my back. I couldn't move.", {"sudden_severe": "yes"}),
+    # "I can't stand it" is how bad it is, not standing
+    ("course", "It's worse every day, I honestly can't stand it any more.", {"worsening": "yes"}),
+])
+def test_what_she_says_in_her_own_words(dialogue, question, text, expected):
+    got = slots(dialogue, question, text)
+    assert {s: got.get(s) for s in expected} == expected
+
+
+def test_bearing_the_pain_is_not_trouble_walking(dialogue):
+    assert slots(dialogue, "course", "It's worse every day, I honestly can't stand it any more.")["walking_difficulty"] != "yes"
+
+
+def test_sparkly_lights_and_a_stinking_headache_are_the_headache_sign(dialogue):
+    got = slots(dialogue, "fainting", "Not faint, no. I've had a stinking headache all day though, and twinkly lights in my eyes.")
+    assert got["headache_vision"] == "yes"
+
+
+def test_a_doubt_after_the_sign_is_the_signs(dialogue):
+    """"..., but it might have been wee": not sure, so asked again in plainer words (rule 5), not a yes."""
+    state = dialogue.turn(dialogue.start("t"), "my back hurts")
+    state = dialogue.turn(dialogue.asking(state, "fluid_leak"), "My pants were soaked this morning, but it might have been wee.")
+    assert state.slots["fluid_leak"] != "yes" and state.pending_slots == ["fluid_leak"]
