@@ -22,7 +22,8 @@ DETERMINER = re.compile(r"(?:(?:the|my|that|this|some|a bit of|bit of|a little|o
 # words that leave a part a bare naming of signs: "any bleeding or fluid?"
 FILLER = re.compile(r"(?<![a-z])(?:the|a|an|any|some|or|and|my|your|of|um|uh|er|erm|oh|well|like|so|hmm|mm|"
                      # "when I pee, no burning": the topic, then its answer
-                     r"when i|whenever i|if i|when|whenever|as for|"
+                     r"when i|whenever i|if i|when|whenever|as for|as regards|regarding|in regards to|with regards to|"
+                     r"in terms of|when it comes to|function|functions|wise|side of things|"
                      r"pain|pains|ache|aches|feeling|feelings|trouble|problems?|issues?|"
                      r"what|about|do i have|have i got|is there|are there|you mean|you said|that|those|this|"
                      # the question said back: "anything funny with my legs? no", "longer than two weeks? no"

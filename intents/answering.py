@@ -21,8 +21,8 @@ from intents.hedging import HedgeWords
 from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
-# only "and", "or" between two names: "breathing and chest are fine"
-_JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")
+_JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")  # "breathing and chest are fine"
+_OR_MORE = re.compile(r" *(?:or|nor) ")
 _CONCLUDING = re.compile(r" *so ")  # "..., so no" sums up: it answers the whole question
 # a part telling something of its own ("I lifted my son"), not a list going on ("anything like that")
 _STATEMENT = re.compile(r"(?:i|it|she|he|we|they|there|my|me) ")
@@ -248,8 +248,8 @@ class AnswerReader:
                 filed.put(t, shared or "yes")
             topic = []
             if self._is_topic(text, part, inside, following) and not self._answer_in(chunk, spans, asking):
-                for t in inside:
-                    own = self._own(text, t, part)
+                for t in inside:  # (a name after a denial, with "or", is denied too: "no leaking. or blood")
+                    own = "no" if previous == {"no"} and _OR_MORE.match(chunk) else self._own(text, t, part)
                     if own is None:
                         topic.append(t)
                     elif own != "skip":

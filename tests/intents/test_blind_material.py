@@ -107,11 +107,11 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
     # unsure, and that is the safe side
-    "blind2": (0, 2, 290, 189, 142),
+    "blind2": (0, 0, 291, 190, 142),
     "blind3": (0, 0, 79, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
-    "blind4": (0, 1, 221, 157, 80),
+    "blind4": (0, 0, 222, 158, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
     "blind5": (0, 0, 166, 124, 60),
@@ -119,16 +119,16 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
     "blind6": (0, 1, 385, 219, 149),
     "blind7": (0, 2, 163, 117, 93),
-    "blind8": (0, 6, 338, 222, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 5, 339, 225, 118),
+    "blind8": (0, 5, 339, 223, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 2, 342, 228, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
-    "blind10": (1, 6, 328, 200, 116),
-    "blind11": (0, 5, 182, 145, 78),
+    "blind10": (1, 4, 330, 202, 116),
+    "blind11": (0, 3, 184, 147, 78),
     "blind12": (0, 0, 170, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
     "blind13": (2, 2, 167, 167, 79),
-    "blind14": (0, 1, 179, 127, 79),
+    "blind14": (0, 1, 180, 128, 79),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 2, 165, 130, 77),

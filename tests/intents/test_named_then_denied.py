@@ -78,3 +78,28 @@ def test_a_doubt_after_the_sign_is_the_signs(dialogue):
     state = dialogue.turn(dialogue.start("t"), "my back hurts")
     state = dialogue.turn(dialogue.asking(state, "fluid_leak"), "My pants were soaked this morning, but it might have been wee.")
     assert state.slots["fluid_leak"] != "yes" and state.pending_slots == ["fluid_leak"]
+
+
+@pytest.mark.parametrize("question, text, slot", [
+    # another person's sign, with a grandparent or an uncle
+    ("nerves", "My granddad couldn't hold his water after his back op, but me, no, all normal.", "bladder_bowel"),
+    # still doing her walks is walking fine
+    ("legs", "No, nothing goes down my legs and I'm still doing my walks every evening.", "walking_difficulty"),
+    # what she is afraid of seeing, and "so far there hasn't been any"
+    ("bleeding_or_fluid", "I'm terrified of finding blood every time I wipe, and so far there hasn't been any. Nothing leaking either.",
+     "vaginal_bleeding"),
+    # someone else's question, answered "they haven't"
+    ("bleeding_or_fluid", "My husband keeps asking if my waters have broken, they haven't, and no bleeding.", "fluid_leak"),
+    # worse before, better now
+    ("course", "It was getting worse last week, but since Monday it's been a lot better.", "worsening"),
+    # a denial going on after a comma: "or any ..."
+    ("nerves", "No numbness down there, or any trouble with my bladder.", "bladder_bowel"),
+    # and after a full stop: "Or blood."
+    ("bleeding_or_fluid", "I haven't leaked anything. Or bled.", "vaginal_bleeding"),
+    # "as regards ..." opens a topic; its answer follows
+    ("nerves", "Numbness, no. Regarding the bladder side of things, nothing has changed at all.", "bladder_bowel"),
+    # how it was, in the past tense: "was fine"
+    ("breathing_fainting", "I did feel faint at the bus stop yesterday. Breathing was fine though.", "breathing"),
+])
+def test_a_denied_sign_is_no_yes(dialogue, question, text, slot):
+    assert slots(dialogue, question, text)[slot] not in ("yes", "unsure")
