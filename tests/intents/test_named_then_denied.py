@@ -100,6 +100,29 @@ def test_a_doubt_after_the_sign_is_the_signs(dialogue):
     ("nerves", "Numbness, no. Regarding the bladder side of things, nothing has changed at all.", "bladder_bowel"),
     # how it was, in the past tense: "was fine"
     ("breathing_fainting", "I did feel faint at the bus stop yesterday. Breathing was fine though.", "breathing"),
+    # another's sign, then "not me though"; a friend's worse, "mine's been steady"
+    ("nerves", "My nan had that cauda equina and lost control of her bladder. Not me though, all normal.", "bladder_bowel"),
+    ("course", "My cousin's just got worse and worse with hers, but mine's been the same for days.", "worsening"),
+    # the chair's numbness, and "not like that"
+    ("nerves", "My backside's gone numb from sitting on the bus for an hour, ha, but no, not like that.", "saddle_numbness"),
+    # where the tingling is, not pain spreading
+    ("legs", "Just the tingling, in my toes, nothing else.", "radiating"),
+    # the back that cramps, not the belly
+    ("belly_pain", "It's my back that's cramping, my belly's soft and fine.", "contractions"),
+    # a polite no, and "yeah, that's fine"
+    ("headache_vision", "Can't say I have, no.", "headache_vision"),
+    ("breathing", "breathing? yeah it's fine, no chest pains", "breathing"),
+    ("legs", "Nah, I'm sweet. No dramas with the legs at all.", "leg_weakness"),
+    # "right across" says where exactly, not the right side
+    ("ectopic_signs", "It's not on one side, it's right across my lower back, and my shoulders are fine.", "ectopic_signs"),
+    # her first baby, and her childhood
+    ("fetal_movement", "My eldest went quiet before she came, so I watch closely, and this one's moving as normal.", "fetal_movement"),
+    ("trauma", "I came off my bike when I was twelve, but nothing like that lately.", "trauma"),
 ])
 def test_a_denied_sign_is_no_yes(dialogue, question, text, slot):
     assert slots(dialogue, question, text)[slot] not in ("yes", "unsure")
+
+
+def test_stopping_halfway_is_trouble_walking(dialogue):
+    got = slots(dialogue, "legs", "Walking's okay. Well, no, actually it isn't, I had to stop halfway to the shop this morning.")
+    assert got["walking_difficulty"] == "yes"
