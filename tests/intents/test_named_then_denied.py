@@ -58,6 +58,21 @@ def test_a_sign_named_then_denied_is_asked_alone(dialogue, question, text, slot)
     ("onset_trauma", "I was reaching for the top shelf and something gave in my back. I couldn't move.", {"sudden_severe": "yes"}),
     # "I can't stand it" is how bad it is, not standing
     ("course", "It's worse every day, I honestly can't stand it any more.", {"worsening": "yes"}),
+    # the middle, low down: not the side under the ribs
+    ("fever_urine", "no temperature. weeing's fine. the pain is low down in the middle", {"flank_pain": "no"}),
+    # "not sure you'd call it sudden" is a doubt about the word
+    ("onset_trauma", "I'm not sure you'd call it sudden, it was there when I got up and it's bad. No falls.",
+     {"sudden_severe": "unsure", "trauma": "no"}),
+    # down there feels as it always has
+    ("nerves", "Toilet's normal, and down there feels just the same as always.", {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    # a show is bleeding
+    ("belly_pain", "Some tightening on and off tonight, and I've lost a bit of brownish jelly, like a plug.",
+     {"contractions": "yes", "vaginal_bleeding": "yes"}),
+    # nothing has happened to her; an ache that builds up through the day
+    ("onset_trauma", "Nothing's happened to me, it just creeps up over the day.", {"trauma": "no", "sudden_severe": "no"}),
+    # warm from what she lies on
+    ("fever_urine", "I'm a bit warm but that's from the electric blanket. No fever, no shivers, wee's fine, middle of my back.",
+     {"fever": "no", "urinary_pain": "no"}),
 ])
 def test_what_she_says_in_her_own_words(dialogue, question, text, expected):
     got = slots(dialogue, question, text)
