@@ -36,9 +36,10 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 #   blind21: written after that round, ordinary callers, kept held out (but for its under-triage flags)
 #   blind22 and blind23: written at the start of the round after; blind22's answers tuned on, blind23's
 #   answers and patients kept held out
+#   blind24: written late in that round, kept held out (but for its under-triage flag)
 SETS = ("blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13",
         "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21",
-        "blind22", "blind23")
+        "blind22", "blind23", "blind24")
 DANGER = ("yes", "unsure")  # a sign said, or said to be uncertain
 
 

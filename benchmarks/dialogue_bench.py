@@ -12,7 +12,7 @@ import time
 
 
 # the blind sets whose patients were never tuned on (their about.yaml says so)
-HELD_OUT_PATIENTS = ("blind5", "blind10", "blind11", "blind13", "blind15", "blind19", "blind20", "blind21", "blind23")
+HELD_OUT_PATIENTS = ("blind5", "blind10", "blind11", "blind13", "blind15", "blind19", "blind20", "blind21", "blind23", "blind24")
 
 
 def run() -> dict:

@@ -99,7 +99,9 @@ def test_blind_patients_are_not_under_triaged(dialogue):
 #           answers) first seen 93/130 (71/100 grouped, 1 false no, 8 false yes), tuned on; blind23 (130
 #           answers, 80 patients) first seen 93/130 (68/100 grouped, 3 false no, 4 false yes), 75/80 (0
 #           under), held out
-# All but blind5, blind19, blind20, blind21, blind23 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
+#   blind24: written late in that round; first seen 113/160 (97/140 grouped, 2 false no, 3 false yes),
+#           47/50 (1 under, looked at and its class fixed); held out otherwise
+# All but blind5, blind19, blind20, blind21, blind23, blind24 and the patients of blind10, blind11 and blind15 were tuned on since, so their floors are training scores.
 # In blind22's round a sign named and then denied in one answer, without a correction, is asked alone
 # instead of taken as a yes ("Tight? Only my jeans, ha. No cramps"): false yes fell by 3 to 6 a set, and
 # a few exact answers were lost where the denial was the misreading (blind7, 9, 10, 17, 19, 21).
@@ -141,6 +143,7 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     "blind20": (1, 10, 199, 145, 75),  # held out
     "blind21": (1, 6, 212, 157, 77),  # held out
     "blind22": (0, 1, 108, 83, 0),  # half A of the round's first set: tuned on
+    "blind24": (2, 3, 113, 97, 48),  # held out (but for its under-triage flag)
     "blind23": (3, 2, 94, 69, 77),  # half B and its patients: held out
 }
 

@@ -141,3 +141,11 @@ def test_a_denied_sign_is_no_yes(dialogue, question, text, slot):
 def test_stopping_halfway_is_trouble_walking(dialogue):
     got = slots(dialogue, "legs", "Walking's okay. Well, no, actually it isn't, I had to stop halfway to the shop this morning.")
     assert got["walking_difficulty"] == "yes"
+
+
+@pytest.mark.parametrize("text", ["Mi really nuh know.", "I really not know, sorry", "me not sure"])
+def test_a_doubt_said_without_do_is_not_a_no(dialogue, text):
+    """"really" + "not" is a no ("really not"), but not before "know" or "sure": rule 5, not rule 10."""
+    state = dialogue.turn(dialogue.start("t"), "my back hurts, I don't know how far along I am")
+    state = dialogue.turn(dialogue.asking(state, "fetal_movement"), text)
+    assert state.slots["fetal_movement"] != "no"

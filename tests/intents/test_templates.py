@@ -105,7 +105,7 @@ def test_a_bad_template_in_the_data_fails_start_up(tmp_path):
 def test_the_model_keeps_regexes_and_templates():
     vocab = load().vocabulary
     assert vocab.macros["leg"] == "(?:legs?|thighs?|calf|calves|feet|foot|knees?|toes?)"
-    assert vocab.templates["answers.no"][0] == "(definitely|absolutely|certainly|of course|really|thankfully|luckily|fortunately|honestly|nope|no|nah) not"
+    assert vocab.templates["answers.no"][0] == "(definitely|absolutely|certainly|of course|really|thankfully|luckily|fortunately|honestly|nope|no|nah) not<not_before_a_doubt>"
     assert all("<" not in p for p in vocab.signs["fever"].present)  # rules are filled in
     n = len(vocab.templates["signs.heavy_bleeding.present"])
     phrases = sample_phrases(vocab, "signs.heavy_bleeding.present", per_template=2)
