@@ -22,10 +22,9 @@ from intents.patterns import NEGATION_WORD, compile_following, compile_phrases
 from intents.settling import Filed, Reading, settle
 from intents.vocabulary import Answering
 _JOINED = re.compile(r"[ ,]*(?:and|or|and the|and my|or the|or my)?[ ,]*")  # "breathing and chest are fine"
-_OR_MORE = re.compile(r" *(?:or|nor) ")
+_OR_MORE, _PLURAL = re.compile(r" *(?:or|nor) "), re.compile(r"(?<![a-z])(?:those|them|these|all of)(?![a-z])")
 _CONCLUDING = re.compile(r" *so ")  # "..., so no" sums up: it answers the whole question
-# a part telling something of its own ("I lifted my son"), not a list going on ("anything like that")
-_STATEMENT = re.compile(r"(?:i|it|she|he|we|they|there|my|me) ")
+_STATEMENT = re.compile(r"(?:i|it|she|he|we|they|there|my|me) ")  # "I lifted my son", not "anything like that"
 
 
 class AnswerReader:
@@ -178,6 +177,7 @@ class AnswerReader:
                         t.partial = False  # what was said is taken back, whichever half it was
                         filed.put(t, "no")
                     said_before, previous = [], set()
+                    filed.general += ["no"] if _PLURAL.search(chunk) else []  # "..., I haven't got any of those"
                     continue
                 if said_before and self._about_before is not None and self._about_before.match(chunk):
                     # "I'm peeing a lot, but it doesn't hurt": about that, not the others; a doubt

@@ -121,29 +121,29 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
     "blind6": (0, 1, 384, 219, 149),
     "blind7": (0, 1, 164, 118, 93),
-    "blind8": (0, 3, 343, 226, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 2, 344, 229, 118),
+    "blind8": (0, 3, 345, 228, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 2, 346, 231, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
     "blind10": (0, 1, 331, 203, 116),
     "blind11": (0, 2, 186, 149, 78),
     "blind12": (0, 0, 170, 0, 0),  # opening sentences only
     # held out but for its false no's: "a clear trickle ..., like I've wet myself, but I haven't"
     # (the retraction reaches the trickle), "Braxton Hicks ... they don't really hurt"
-    "blind13": (2, 2, 168, 168, 79),
+    "blind13": (2, 2, 169, 169, 79),
     "blind14": (0, 1, 180, 128, 79),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
     "blind15": (2, 1, 165, 130, 77),
     "blind16": (0, 0, 0, 0, 80),
-    "blind17": (0, 0, 226, 171, 80),
+    "blind17": (0, 0, 229, 174, 80),
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
     # yes goes to the numbness), "I don't know if this counts, I feel light head ..., but I never faint"
-    "blind18": (1, 1, 222, 168, 78),
-    "blind19": (5, 10, 182, 133, 74),  # held out: its false no's not looked at
-    "blind20": (1, 10, 199, 145, 75),  # held out
+    "blind18": (1, 1, 225, 171, 78),
+    "blind19": (5, 10, 183, 134, 74),  # held out: its false no's not looked at
+    "blind20": (1, 10, 200, 146, 75),  # held out
     "blind21": (1, 6, 212, 157, 77),  # held out
     "blind22": (0, 1, 108, 83, 0),  # half A of the round's first set: tuned on
-    "blind24": (2, 3, 113, 97, 48),  # held out (but for its under-triage flag)
+    "blind24": (2, 3, 114, 98, 48),  # held out (but for its under-triage flag)
     "blind23": (3, 2, 94, 69, 77),  # half B and its patients: held out
 }
 

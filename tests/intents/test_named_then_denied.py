@@ -73,6 +73,20 @@ def test_a_sign_named_then_denied_is_asked_alone(dialogue, question, text, slot)
     # warm from what she lies on
     ("fever_urine", "I'm a bit warm but that's from the electric blanket. No fever, no shivers, wee's fine, middle of my back.",
      {"fever": "no", "urinary_pain": "no"}),
+    # the belly ruled out in other words
+    ("belly_pain", "No stomach pains at all. It's all in my back.", {"constant_abdominal": "no", "contractions": "no"}),
+    ("belly_pain", "Belly ache of any kind, I have not had.", {"constant_abdominal": "no", "contractions": "no"}),
+    ("belly_pain", "My bump's soft, it's all in my back.", {"constant_abdominal": "no", "contractions": "no"}),
+    # how long, with no "on": "only started Tuesday"; "only had it like four days"
+    ("course", "only started tuesday and it's much the same", {"persistent": "no"}),
+    ("course", "worse today. only had it like four days", {"persistent": "no", "worsening": "yes"}),
+    # nobody hit her
+    ("onset_trauma", "Out of nowhere, really bad. No one knocked me or anything.", {"sudden_severe": "yes", "trauma": "no"}),
+    # "none of those things", after what she read
+    ("nerves", "I watched a video about cauda equina and panicked, but I haven't got any of those.",
+     {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    # a reference with "ngl" after it
+    ("fever_urine", "just the first one ngl, I've been shivering all night", {"fever": "yes", "urinary_pain": "no", "flank_pain": "no"}),
 ])
 def test_what_she_says_in_her_own_words(dialogue, question, text, expected):
     got = slots(dialogue, question, text)
