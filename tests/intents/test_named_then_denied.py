@@ -87,6 +87,15 @@ def test_a_sign_named_then_denied_is_asked_alone(dialogue, question, text, slot)
      {"saddle_numbness": "no", "bladder_bowel": "no"}),
     # a reference with "ngl" after it
     ("fever_urine", "just the first one ngl, I've been shivering all night", {"fever": "yes", "urinary_pain": "no", "flank_pain": "no"}),
+    # said without a denial word: dry, her normal self, still getting about, "toilet I can go"
+    ("bleeding_or_fluid", "Bled a lot with my son, but this time nothing, bone dry.", {"fluid_leak": "no"}),
+    ("fetal_movement", "She's as active as ever, kicking away this morning.", {"fetal_movement": "no"}),
+    ("legs", "It shoots into my bum when I bend, but I'm still getting about.", {"radiating": "yes", "walking_difficulty": "no"}),
+    ("nerves", "Numb no. Pee I can go.", {"saddle_numbness": "no", "bladder_bowel": "no"}),
+    # "just that" after a reference
+    ("onset_trauma", "The second one, I slipped on the wet floor at work. Just that.", {"trauma": "yes", "sudden_severe": "no"}),
+    # light spotting is not heavy bleeding
+    ("heavy_bleeding", "Heavy with my last one, but now it's only a bit of pink spotting.", {"heavy_bleeding": "no"}),
 ])
 def test_what_she_says_in_her_own_words(dialogue, question, text, expected):
     got = slots(dialogue, question, text)
