@@ -118,12 +118,12 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
     if filed.hedged and general_answer == "yes" and asked <= hedge_sensitive:
         general_answer = None  # "sometimes" to "did it come on suddenly and severely?"
     for slot in filed.minimized - filed.plain:
-        if general_answer == "no" or len(asking) > 1:
+        if general_answer == "unsure" or "unsure" in values.get(slot, []):
+            reading.slots[slot] = "unsure"  # "not really sure, a little maybe", "a bit warm maybe"
+        elif general_answer == "no" or len(asking) > 1:
             # "no, just a bit out of breath on the stairs", "a bit light headed if I stand
             # up": neither a clear no nor a clear yes to a grouped question; asked alone
             reading.slots.pop(slot, None)
-        elif general_answer == "unsure":
-            reading.slots[slot] = "unsure"  # "not really sure, a little maybe"
     for slot in asking:
         if slot in values or (slot in halved and general_answer != "no" and not filed.exclusive):
             continue  # half denied with a plain "no" around it ("no, not on one side") is a no

@@ -109,20 +109,20 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     # one patient fewer: p3_139's correction after the advice, "I tripped but I caught myself",
     # keeps the trip as a possible blow (urgent, not routine): two writers label a caught trip
     # unsure, and that is the safe side
-    "blind2": (0, 0, 291, 190, 142),
+    "blind2": (0, 0, 292, 191, 142),
     "blind3": (0, 0, 79, 0, 34),
     # one fewer: "tender, but it's not bad" now reads as a no to "severe and constant" pain
     # (its label left it to ask); the severity is denied, so that is what a clinician writes
     "blind4": (0, 0, 222, 158, 80),
     # one grouped answer fewer since a sign's name then a "not" is not a yes: "my leg's not weak,
     # but it never stops aching down the back of it" leaves the spreading to ask
-    "blind5": (0, 0, 166, 124, 60),
+    "blind5": (0, 0, 167, 125, 60),
     # one fewer: "I've changed my pad twice in the last hour" to the heavy-bleeding question now reads
     # the sign itself, and heavy bleeding is bleeding (its writer left vaginal_bleeding out)
-    "blind6": (0, 1, 384, 219, 149),
-    "blind7": (0, 1, 165, 119, 93),
-    "blind8": (0, 3, 346, 229, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
-    "blind9": (0, 3, 351, 234, 118),
+    "blind6": (0, 1, 385, 220, 149),
+    "blind7": (0, 1, 166, 120, 93),
+    "blind8": (0, 3, 347, 230, 119),  # one fewer, as blind6: "I've changed my pad twice in the last hour"
+    "blind9": (0, 3, 352, 235, 118),
     # one false no left: "Walking's fine. Well, actually, no, it's not, I had to stop ..."
     "blind10": (0, 1, 331, 203, 116),
     "blind11": (0, 2, 186, 149, 78),
@@ -133,7 +133,7 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     "blind14": (0, 1, 180, 128, 79),
     # held out but for its under-triage flag; two false no's left in its answers: "it does be
     # going down the back of me leg alright" (an Irish yes read as "alright", a no) and Taglish
-    "blind15": (2, 1, 165, 130, 77),
+    "blind15": (2, 1, 166, 131, 77),
     "blind16": (0, 0, 0, 0, 80),
     "blind17": (0, 0, 229, 174, 80),
     # two false no's left: "Numb, like pins and needles? In my legs yes, but down there no" (the legs'
@@ -141,8 +141,8 @@ LATER_SETS = {  # set: (false "no" at most, false "yes" at most, answers exact, 
     "blind18": (1, 1, 225, 171, 78),
     "blind19": (5, 10, 183, 134, 74),  # held out: its false no's not looked at
     "blind20": (1, 10, 200, 146, 75),  # held out
-    "blind21": (1, 6, 212, 157, 77),  # held out
-    "blind22": (0, 1, 108, 83, 0),  # half A of the round's first set: tuned on
+    "blind21": (1, 6, 213, 158, 77),  # held out
+    "blind22": (0, 1, 109, 84, 0),  # half A of the round's first set: tuned on
     "blind24": (2, 3, 114, 98, 48),  # held out (but for its under-triage flag)
     "blind23": (3, 2, 94, 69, 77),  # half B and its patients: held out
 }

@@ -96,6 +96,9 @@ def test_a_sign_named_then_denied_is_asked_alone(dialogue, question, text, slot)
     ("onset_trauma", "The second one, I slipped on the wet floor at work. Just that.", {"trauma": "yes", "sudden_severe": "no"}),
     # light spotting is not heavy bleeding
     ("heavy_bleeding", "Heavy with my last one, but now it's only a bit of pink spotting.", {"heavy_bleeding": "no"}),
+    # a little of a sign, with a doubt: not sure, not "ask it alone"
+    ("breathing_fainting", "I don't know, I go a little dizzy now and then. My breathing's fine.", {"fainting": "unsure", "breathing": "no"}),
+    ("breathing_fainting", "Maybe a bit puffed, but I'm massive, so who knows. Never fainted.", {"breathing": "unsure", "fainting": "no"}),
 ])
 def test_what_she_says_in_her_own_words(dialogue, question, text, expected):
     got = slots(dialogue, question, text)
