@@ -16,6 +16,19 @@ class AfterAdvice:
         self.advice, self.feelings = model.advice, model.questions.feelings
         self.remarks, self.emergency_number = remarks, emergency_number
 
+    def denied(self, slots: dict, u: Understanding, words: str, understand) -> set[str]:
+        """The signs said before that these words, after the advice, clearly deny: even
+        without "sorry" ("I borrowed a thermometer, it's 36.8, so no fever"), and read as an
+        answer about the signs the advice rests on, so that the words that name them once
+        asked count ("it's nowhere near my ribs": the side pain). Not from a question ("so
+        it's not a kidney infection, then?"). `understand`: the dialogue's Understander."""
+        present = [s for s, v in slots.items() if v in ("yes", "unsure")]
+        denied = {s for s, v in u.signs.items() if v == "no" and s in present}
+        if present and not understand.is_question(words):
+            about = understand(words, "yes_no", present)
+            denied |= {s for s, v in about.signs.items() if v == "no" and s in present}
+        return denied
+
     def reply(self, state: DialogueState, u: Understanding, words: str, result: Assessment, spoken_last: str) -> str:
         """`spoken_last`: what was said last (the part of "more" it was, if any)."""
         advice = self.advice

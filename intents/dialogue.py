@@ -199,10 +199,9 @@ class Dialogue:
         if u.command == "start_over":
             return self._command(state, "start_over")
         before = assess(self.model.rules, state.slots, state.weeks)
-        if not spoken:
-            # rule 12: after the advice, a sign said and now clearly denied ("I borrowed a
-            # thermometer, it's 36.8, so no fever") is a correction even without "sorry"
-            denied = {s for s, v in u.signs.items() if v == "no" and state.slots.get(s) in ("yes", "unsure")}
+        if not spoken:  # rule 12: a sign said before, now clearly denied, is corrected
+            denied = self._after.denied(state.slots, u, words, self.understand)
+            u.signs.update(dict.fromkeys(denied, "no"))
             u.corrected = sorted(set(u.corrected) | denied)
         apply_signs(state, u, spoken)
         if u.weeks is not None:

@@ -107,8 +107,7 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
         if slot in filed.retracted:
             value = "no"
         elif value == "yes" and said[-1] == "no" and "unsure" not in said:
-            continue  # EXPERIMENT: named, then denied: asked alone
-
+            continue  # named, then denied ("a bit of blood, no, no blood"): asked alone, not a yes
         if value == "no" and general_answer == "unsure" and len(asking) == 1:
             value = "unsure"  # "I don't know, it's not really burning": not a clear no
         reading.slots[slot] = value

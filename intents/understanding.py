@@ -196,6 +196,10 @@ class Understander:
             return "unsure"  # a contradiction is asked again, never guessed
         return next(iter(classes), None)
 
+    def is_question(self, raw: str) -> bool:
+        """ "So it's not a kidney infection, then?": asked, not told."""
+        return self.out_of_scope(raw, self._spelling.correct(normalise(raw))) == "question"
+
     def out_of_scope(self, raw: str, text: str):
         if self._not_pregnant and self._not_pregnant.search(text):
             return "not_pregnant"

@@ -241,6 +241,38 @@ def test_a_sign_taken_back_after_the_advice_changes_it(dialogue, remark):
     assert state.last_reply.say.startswith("Thanks for correcting me.")
 
 
+def _advice_after(dialogue, opening):
+    state = dialogue.turn(dialogue.start("t", 30), opening)
+    while not state.done:
+        state = dialogue.turn(state, "no")
+    return state
+
+
+@pytest.mark.parametrize("opening, sign, remark", [
+    # rule 12: after the advice, the words that name a sign once it is asked about count,
+    # as they would in an answer to its question ("ribs" is the side pain, "my leg" the
+    # spreading)
+    ("my back aches and there's a pain on one side, under my ribs", "flank_pain",
+     "it's nowhere near my ribs, it's low down by the waistband"),
+    ("my back aches and there's a pain on one side, under my ribs", "flank_pain",
+     "sorry, I got that wrong, the ribs are fine, it's lower down"),
+    ("my back hurts and the pain spreads down my leg", "radiating",
+     "my mistake, the leg's fine, it's only my back"),
+])
+def test_a_sign_denied_in_its_question_words_after_the_advice_is_corrected(dialogue, opening, sign, remark):
+    state = _advice_after(dialogue, opening)
+    assert state.slots[sign] == "yes"
+    state = dialogue.turn(state, remark)
+    assert state.slots[sign] == "no"
+    assert state.last_reply.say.startswith("Thanks for correcting me.")
+
+
+def test_a_question_after_the_advice_takes_nothing_back(dialogue):
+    state = _advice_after(dialogue, "my back aches and there's a pain on one side, under my ribs")
+    state = dialogue.turn(state, "so it's not my kidneys then?")
+    assert state.slots["flank_pain"] == "yes" and state.last_reply.triage.urgency == "soon"
+
+
 def test_a_sign_said_to_be_recent_is_not_taken_back_without_a_correction(dialogue):
     """ "the fever was yesterday" alone is still the sign (only a correction takes it back)."""
     state = dialogue.turn(_fever_advice(dialogue), "the fever was yesterday evening, it's still there")
