@@ -81,10 +81,12 @@ def settle(filed: Filed, asking: list[str], hedge_sensitive: set[str], corrected
     values: dict[str, list[str]] = {s: v for s, v in filed.specific.items() if s in asked}
     for slot, said in filed.broad.items():
         values.setdefault(slot, said)  # "all three, well, not the walking"
-    if named or values:
-        for value in filed.others:  # "the rest no": the signs not named
+    if named or values or halved:
+        # "the rest no": the signs not named; "numbness no, the rest yes": half of a sign
+        # named is named too (its other half is asked alone)
+        for value in filed.others:
             for slot in asking:
-                if slot not in values:
+                if slot not in values and slot not in halved:
                     values.setdefault(slot, []).append(value)
                     filed.specific.setdefault(slot, [])
     reading.named = set(values)

@@ -267,6 +267,10 @@ def test_a_sure_heard_plain_no_counts_at_once(dialogue, heard):
     ("legs", "no weakness, it just aches", {"leg_weakness": None}),
     ("legs", "no numbness and no weakness, walking's fine",
      {"leg_weakness": "no", "walking_difficulty": "no"}),
+    # half of a sign denied is named: "the rest" is the other signs, and the half left is asked
+    ("legs", "numbness, no. The rest, yes.",
+     {"leg_weakness": None, "radiating": "yes", "walking_difficulty": "yes"}),
+    ("legs", "the numbness no, the others no", {"leg_weakness": None, "radiating": "no", "walking_difficulty": "no"}),
     # how it goes, right after the sign's word
     ("breathing_fainting", "no, I'm breathing fine and I haven't fainted", {"breathing": "no", "fainting": "no"}),
     # a name the question asked about is not hidden by another sign's word
